@@ -1,0 +1,144 @@
+import { z } from "zod";
+
+/**
+ * Every setting the processes read, parsed once. In development an unset backing service means
+ * "use the embedded default" (PGlite, in-process queue, local files, .eml outbox, sample market);
+ * in production the same absence is fatal, so a misconfigured pod never silently writes to a
+ * local disk that vanishes with it.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const intFrom = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an integer from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const boolFrom = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (["1", "true", "yes"].includes(v.toLowerCase())) return true;
+      if (["0", "false", "no"].includes(v.toLowerCase())) return false;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be true or false" });
+      return z.NEVER;
+    });
+
+const urlWith = (protocols: string[]) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}` },
+  );
+
+export const envSchema = z
+  .object({
+    ENVIRONMENT: z.enum(["development", "production"]).default("development"),
+    DATABASE_URL: urlWith(["postgres:", "postgresql:"]),
+    /** Where the embedded PGlite database and local reports/outbox live in development. */
+    DATA_DIR: optionalString.default("./.data"),
+    AMQP_URL: urlWith(["amqp:", "amqps:"]),
+    S3_ENDPOINT: urlWith(["http:", "https:"]),
+    S3_REGION: optionalString.default("us-east-1"),
+    S3_BUCKET: optionalString,
+    S3_FORCE_PATH_STYLE: boolFrom(false),
+    AWS_ACCESS_KEY_ID: optionalString,
+    AWS_SECRET_ACCESS_KEY: optionalString,
+    SMTP_URL: urlWith(["smtp:", "smtps:"]),
+    EMAIL_FROM: optionalString.default("Market Reports <reports@localhost>"),
+    EMAIL_REPLY_TO: optionalString,
+    EMAIL_UNSUBSCRIBE_MAILTO: optionalString,
+    DKIM_DOMAIN: optionalString,
+    DKIM_SELECTOR: optionalString,
+    DKIM_PRIVATE_KEY: optionalString,
+    REPORT_LINK_TTL_DAYS: intFrom(1, 3650, 30),
+    PUBLIC_BASE_URL: urlWith(["http:", "https:"]),
+    UNSUBSCRIBE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
+      message: "must be at least 16 characters",
+    }),
+    CHROMIUM_PATH: optionalString,
+    SIMPLYRETS_USERNAME: optionalString,
+    SIMPLYRETS_PASSWORD: optionalString,
+    SIMPLYRETS_BASE_URL: urlWith(["http:", "https:"]).default("https://api.simplyrets.com"),
+    SIMPLYRETS_VENDOR: optionalString,
+    PORT: intFrom(1, 65535, 3000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    TICK_BUDGET_SECONDS: intFrom(1, 3600, 50),
+    WORKER_CONCURRENCY: intFrom(1, 64, 4),
+    WORKER_MAX_ATTEMPTS: intFrom(1, 50, 5),
+    WORKER_HEALTH_PORT: intFrom(1, 65535, 9464),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ENVIRONMENT !== "production") return;
+    const required = [
+      "DATABASE_URL",
+      "AMQP_URL",
+      "S3_BUCKET",
+      "SMTP_URL",
+      "PUBLIC_BASE_URL",
+      "UNSUBSCRIBE_SECRET",
+    ] as const;
+    for (const key of required) {
+      if (env[key] === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: "is required when ENVIRONMENT=production" });
+      }
+    }
+    if ((env.SIMPLYRETS_USERNAME === undefined) !== (env.SIMPLYRETS_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["SIMPLYRETS_PASSWORD"],
+        message: "SIMPLYRETS_USERNAME and SIMPLYRETS_PASSWORD must be set together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** The dev-only unsubscribe secret, used when none is configured outside production. */
+export const DEVELOPMENT_UNSUBSCRIBE_SECRET = "development-only-unsubscribe-secret";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem at once. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  return result.data;
+}
+
+export function unsubscribeSecret(env: Env): string {
+  return env.UNSUBSCRIBE_SECRET ?? DEVELOPMENT_UNSUBSCRIBE_SECRET;
+}
+
+export function publicBaseUrl(env: Env): string {
+  return (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+}
