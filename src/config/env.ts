@@ -142,3 +142,6 @@ export function unsubscribeSecret(env: Env): string {
 export function publicBaseUrl(env: Env): string {
   return (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
 }
+
+/** Every variable the processes read; deployment checks compare manifests against this list. */
+export const ENV_KEYS = Object.keys(envSchema._def.schema.shape) as (keyof Env)[];
