@@ -1,0 +1,106 @@
+/**
+ * The normalized listing every source returns and every figure is computed from. Sources keep the
+ * feed's values as given (including inconsistent ones such as an active listing that still carries
+ * an old sale); deciding what counts is the figures' job, so the rules live in one place and can be
+ * stated in the report's methodology.
+ */
+
+/**
+ * Active: on the market. Pending: under contract (the feed's Pending and ActiveUnderContract).
+ * Closed: sold. Other: withdrawn, expired, coming soon, cancelled, unknown.
+ */
+export const LISTING_STATUSES = ["Active", "Pending", "Closed", "Other"] as const;
+export type ListingStatus = (typeof LISTING_STATUSES)[number];
+
+export interface Listing {
+  /** The source's identifier, as text (SimplyRETS's is an integer, the sample market's is not). */
+  readonly mlsId: string;
+  readonly status: ListingStatus;
+  /** The feed's own status word (e.g. "ActiveUnderContract", "Withdrawn"), for diagnostics. */
+  readonly rawStatus: string | null;
+  readonly listDate: Date | null;
+  /** When the listing went under contract, if the feed says. */
+  readonly contractDate: Date | null;
+  readonly closeDate: Date | null;
+  readonly modifiedAt: Date | null;
+  /** Current asking price (after any reductions); null when missing or not positive. */
+  readonly listPrice: number | null;
+  readonly originalListPrice: number | null;
+  readonly closePrice: number | null;
+  /** Living area in square feet; null when missing or not positive. */
+  readonly sqft: number | null;
+  /** Five-digit ZIP (ZIP+4 is cut to five digits). */
+  readonly zip: string | null;
+  readonly city: string | null;
+  readonly daysOnMarket: number | null;
+  /** SimplyRETS's abbreviated type: RES, CND, RNT, MLF, CRE, CLE, LND, FRM. */
+  readonly propertyType: string | null;
+  readonly bedrooms: number | null;
+  readonly address: string | null;
+}
+
+/**
+ * The data a report needs: one area (a city, some ZIPs, or both) over the previous window plus the
+ * current one, i.e. from = periodStart - lookback, to = periodEnd.
+ */
+export interface ListingQuery {
+  readonly city: string | null;
+  readonly zips: readonly string[];
+  readonly from: Date;
+  readonly to: Date;
+}
+
+export interface ListingSource {
+  /** Stable identifier ("simplyrets", "sample-market"); part of the request-dedupe key. */
+  readonly name: string;
+  fetchListings(query: ListingQuery, signal?: AbortSignal): Promise<Listing[]>;
+}
+
+/**
+ * transient: worth retrying later (rate limit, 5xx, timeout, network). permanent: retrying won't
+ * help (bad credentials, bad request) and the run should fail with the message.
+ */
+export class ListingSourceError extends Error {
+  readonly kind: "transient" | "permanent";
+  readonly status?: number;
+  /** When the source asked us to wait (429 Retry-After) longer than we were willing to. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    options: { kind: "transient" | "permanent"; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ListingSourceError";
+    this.kind = options.kind;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+const ZIP_PATTERN = /^\d{5}$/;
+
+/** Throws a permanent ListingSourceError naming the field and the rule when a query is unusable. */
+export function assertValidListingQuery(query: ListingQuery): void {
+  const problems: string[] = [];
+  if (query.city !== null && query.city.trim() === "") problems.push("city: must be null or a non-empty name");
+  for (const zip of query.zips) {
+    if (!ZIP_PATTERN.test(zip)) problems.push(`zips: "${zip}" is not a five-digit ZIP code`);
+  }
+  if (query.city === null && query.zips.length === 0) problems.push("city/zips: give a city or at least one ZIP code");
+  if (!(query.from instanceof Date) || Number.isNaN(query.from.getTime())) problems.push("from: must be a valid date");
+  if (!(query.to instanceof Date) || Number.isNaN(query.to.getTime())) problems.push("to: must be a valid date");
+  else if (query.from.getTime() >= query.to.getTime()) problems.push("from: must be before to");
+  if (problems.length > 0) {
+    throw new ListingSourceError(`Invalid listing query: ${problems.join("; ")}`, { kind: "permanent" });
+  }
+}
+
+/** "92101-1234" → "92101"; anything that isn't a US ZIP is kept trimmed, empty → null. */
+export function normalizeZip(value: unknown): string | null {
+  if (typeof value !== "string" && typeof value !== "number") return null;
+  const text = String(value).trim();
+  if (text === "") return null;
+  const zipPlus4 = /^(\d{5})-?\d{4}$/.exec(text);
+  return zipPlus4 ? zipPlus4[1] : text;
+}
