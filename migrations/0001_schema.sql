@@ -1,10 +1,11 @@
 -- Core schema. Column names follow the seed (Phase 24A) so its SQL and request bodies keep working;
+-- created_at defaults are truncated to milliseconds so keyset cursors round-trip through JS dates exactly.
 -- additions are noted where they differ.
 
 CREATE TABLE accounts (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now())
 );
 
 -- Keys are shown once; only their SHA-256 is kept. The prefix lets people tell keys apart.
@@ -13,7 +14,7 @@ CREATE TABLE api_keys (
     account_id UUID NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
     key_hash TEXT NOT NULL UNIQUE CHECK (key_hash ~ '^[0-9a-f]{64}$'),
     key_prefix TEXT NOT NULL UNIQUE,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now()),
     last_used_at TIMESTAMPTZ,
     revoked_at TIMESTAMPTZ
 );
@@ -41,7 +42,7 @@ CREATE TABLE schedules (
     active BOOLEAN NOT NULL DEFAULT TRUE,
     last_run_at TIMESTAMPTZ,
     next_run_at TIMESTAMPTZ,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now()),
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     CHECK ((cadence = 'weekly') = (weekly_dow IS NOT NULL)),
     CHECK ((cadence = 'monthly') = (monthly_dom IS NOT NULL))
@@ -66,7 +67,7 @@ CREATE TABLE report_runs (
     size_bytes BIGINT,
     summary JSONB,
     error TEXT,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now())
 );
 CREATE INDEX report_runs_account_created_idx ON report_runs (account_id, created_at DESC, id DESC);
 CREATE INDEX report_runs_schedule_idx ON report_runs (schedule_id, created_at DESC);
@@ -89,7 +90,7 @@ CREATE TABLE schedule_runs (
     started_at TIMESTAMPTZ,
     finished_at TIMESTAMPTZ,
     queued_at TIMESTAMPTZ,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now()),
     UNIQUE (schedule_id, scheduled_for)
 );
 CREATE INDEX schedule_runs_schedule_created_idx ON schedule_runs (schedule_id, created_at DESC, id DESC);
@@ -103,7 +104,7 @@ CREATE TABLE email_log (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     account_id UUID NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
     schedule_id UUID,
-    run_id UUID REFERENCES schedule_runs(id) ON DELETE CASCADE,
+    run_id UUID REFERENCES schedule_runs(id) ON DELETE SET NULL,
     report_id UUID,
     provider TEXT,
     -- The seed's array column; we write exactly one recipient per row.
@@ -113,7 +114,7 @@ CREATE TABLE email_log (
     message_id TEXT,
     status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'suppressed')),
     error TEXT,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now()),
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX email_log_run_recipient_idx ON email_log (run_id, (to_emails[1])) WHERE run_id IS NOT NULL;
@@ -125,6 +126,6 @@ CREATE TABLE email_suppressions (
     account_id UUID NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
     email TEXT NOT NULL CHECK (email = lower(email)),
     reason TEXT,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now()),
     UNIQUE (account_id, email)
 );

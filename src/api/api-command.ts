@@ -1,0 +1,25 @@
+import type { Env } from "../config/env.js";
+import { openDatabase } from "../app/open-database.js";
+import { onShutdownSignal } from "../app/shutdown.js";
+import { createLogger } from "../log/logger.js";
+import { createJobQueue } from "../queue/select-job-queue.js";
+import { createObjectStore } from "../storage/select-object-store.js";
+import { createApiApp, listen } from "./server.js";
+
+export async function runApiCommand(env: Env): Promise<number> {
+  const logger = createLogger(env.LOG_LEVEL, "market-reports-api");
+  const handle = await openDatabase(env, logger, { poolSize: 20, applicationName: "market-reports-api" });
+  const queue = await createJobQueue(env, logger);
+  const store = createObjectStore(env);
+  let shuttingDown = false;
+  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
+  const server = await listen(app, env.PORT);
+  logger.info({ port: env.PORT }, "api listening");
+  await onShutdownSignal(logger, 25_000, async () => {
+    shuttingDown = true;
+    await server.close(20_000);
+    await queue.close();
+    await handle.close();
+  });
+  return 0;
+}

@@ -1,0 +1,98 @@
+import express, { type Request, type Response, Router } from "express";
+import { unsubscribeSecret } from "../../config/env.js";
+import type { AppDeps } from "../../app/app-deps.js";
+import { AppError } from "../../errors/app-error.js";
+import { escapeHtml } from "../../render/escape-html.js";
+import { isValidUnsubscribeToken } from "../../unsubscribe/token.js";
+import { unsubscribe } from "../../unsubscribe/unsubscribe.service.js";
+import { renderPage } from "./page-layout.js";
+
+const first = (v: unknown): string => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : "");
+
+interface LinkParams {
+  email: string;
+  account: string;
+  token: string;
+}
+
+function linkParams(req: Request): LinkParams {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return {
+    email: first(body.email) || first(req.query.email),
+    account: first(body.account) || first(req.query.account),
+    token: first(body.token) || first(req.query.token),
+  };
+}
+
+function wantsJson(req: Request): boolean {
+  return req.accepts(["html", "json"]) === "json";
+}
+
+function badLink(req: Request, res: Response): void {
+  const message = "This unsubscribe link is not valid. It may have been cut short by your email program; please use the full link from the email.";
+  res.status(400);
+  if (wantsJson(req)) res.json({ error: "invalid_unsubscribe_link", message });
+  else res.type("html").send(renderPage("Invalid unsubscribe link", `<h1>Invalid link</h1><p>${escapeHtml(message)}</p>`));
+}
+
+/**
+ * People and mail clients unsubscribe here:
+ *  GET  shows a confirm button and changes nothing (mail scanners prefetch links);
+ *  POST from that form unsubscribes and confirms;
+ *  POST with body List-Unsubscribe=One-Click (RFC 8058) unsubscribes and answers 200, no login.
+ */
+export function unsubscribeRoutes(deps: AppDeps): Router {
+  const routes = Router();
+  const secret = unsubscribeSecret(deps.env);
+  const form = express.urlencoded({ extended: false, limit: "8kb" });
+
+  routes.get("/unsubscribe", (req, res) => {
+    const p = linkParams(req);
+    if (!p.email || !isValidUnsubscribeToken(secret, p.email, p.account, p.token)) return badLink(req, res);
+    res.setHeader("Cache-Control", "no-store");
+    res.type("html").send(
+      renderPage(
+        "Unsubscribe",
+        `<h1>Unsubscribe from market reports?</h1>
+<p><strong>${escapeHtml(p.email.toLowerCase())}</strong> will no longer receive scheduled market reports from this sender.</p>
+<form method="post" action="/unsubscribe">
+<input type="hidden" name="email" value="${escapeHtml(p.email)}">
+<input type="hidden" name="account" value="${escapeHtml(p.account)}">
+<input type="hidden" name="token" value="${escapeHtml(p.token)}">
+<button type="submit">Unsubscribe</button>
+</form>
+<p class="muted">Nothing changes until you press the button.</p>`,
+      ),
+    );
+  });
+
+  routes.post("/unsubscribe", form, async (req, res, next) => {
+    const p = linkParams(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const oneClick = first(body["List-Unsubscribe"]) === "One-Click";
+    try {
+      const result = await unsubscribe(deps.db, secret, {
+        email: p.email,
+        accountId: p.account,
+        token: p.token,
+        reason: oneClick ? "one_click" : "unsubscribe_page",
+      });
+      res.setHeader("Cache-Control", "no-store");
+      if (oneClick || wantsJson(req)) {
+        res.status(200).json({ unsubscribed: true, email: result.email });
+        return;
+      }
+      res.type("html").send(
+        renderPage(
+          "Unsubscribed",
+          `<h1>You are unsubscribed</h1><p><strong>${escapeHtml(result.email)}</strong> will not receive these market reports any more.</p>`,
+        ),
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === "BAD_REQUEST") return badLink(req, res);
+      next(error);
+    }
+  });
+
+  return routes;
+}

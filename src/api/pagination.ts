@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { AppError } from "../errors/app-error.js";
+
+/**
+ * Opaque keyset cursors: base64url of "<created_at ISO>|<id>". Lists order newest first by
+ * (created_at, id), so a page boundary is stable while rows are added.
+ */
+export interface PageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export const cursorInput = z.string({ invalid_type_error: "must be a cursor string from a previous page" }).max(200).nullish();
+
+export function encodeCursor(row: { created_at: Date; id: string }): string {
+  return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | null | undefined): PageCursor | undefined {
+  if (cursor === undefined || cursor === null) return undefined;
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new AppError("BAD_REQUEST", "cursor: is not a cursor this API returned", "cursor");
+  }
+  return { createdAt, id };
+}
+
+/** Given limit+1 fetched rows, the page and the cursor for the next one. */
+export function pageOf<T extends { created_at: Date; id: string }>(rows: T[], limit: number): { page: T[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+}

@@ -1,0 +1,8 @@
+import { router } from "../../trpc.js";
+import { unsubscribeTokenRoute } from "./unsubscribe-token.js";
+import { unsubscribeRoute } from "./unsubscribe.js";
+
+export const emailRouter = router({
+  unsubscribe: unsubscribeRoute,
+  unsubscribeToken: unsubscribeTokenRoute,
+});

@@ -1,0 +1,18 @@
+import { publicBaseUrl, unsubscribeSecret } from "../../../config/env.js";
+import { unsubscribeToken, unsubscribeUrl } from "../../../unsubscribe/token.js";
+import { developmentAuthedProcedure } from "../../trpc.js";
+import { ZUnsubscribeTokenInput } from "./unsubscribe.types.js";
+
+/** GET /v1/email/unsubscribe/token in the seed: a testing aid, absent when ENVIRONMENT=production. */
+export const unsubscribeTokenRoute = developmentAuthedProcedure
+  .input(ZUnsubscribeTokenInput)
+  .query(({ ctx, input }) => {
+    const secret = unsubscribeSecret(ctx.deps.env);
+    const email = input.email.toLowerCase();
+    return {
+      email,
+      account_id: ctx.accountId,
+      token: unsubscribeToken(secret, email, ctx.accountId),
+      url: unsubscribeUrl(publicBaseUrl(ctx.deps.env), secret, email, ctx.accountId),
+    };
+  });

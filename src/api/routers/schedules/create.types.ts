@@ -1,0 +1,1 @@
+export { createScheduleInput as ZCreateScheduleInput } from "../../../schedules/schedule.rules.js";

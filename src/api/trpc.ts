@@ -1,0 +1,87 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError, type ZodIssue } from "zod";
+import { authenticateInTransaction } from "../accounts/account.repository.js";
+import type { Tx } from "../db/tenant.js";
+import { AppError } from "../errors/app-error.js";
+import type { Context } from "./context.js";
+
+/** "recipients[2]: must be a valid email address" — the field, then the rule. */
+export function describeIssue(issue: ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return issue.keys.map((k) => `${k}: is not a known field`).join("; ");
+  const field = issue.path.reduce<string>(
+    (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)),
+    "",
+  );
+  const rule = issue.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue.message;
+  return field ? `${field}: ${rule}` : rule;
+}
+
+const HTTP_STATUS = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 } as const;
+
+const t = initTRPC.context<Context>().create({
+  // Stack traces never leave the server, in any environment.
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
+    const cause = error.cause;
+    if (cause instanceof ZodError) {
+      const issues = cause.issues.map((i) => ({ path: i.path.join("."), message: describeIssue(i) }));
+      return {
+        ...shape,
+        message: issues.map((i) => i.message).join("; "),
+        code: -32600,
+        data: { ...shape.data, code: "BAD_REQUEST" as const, httpStatus: 400, issues },
+      };
+    }
+    if (cause instanceof AppError) {
+      const status = HTTP_STATUS[cause.code];
+      const codes = { 400: -32600, 401: -32001, 403: -32003, 404: -32004, 409: -32009 } as const;
+      return {
+        ...shape,
+        message: cause.message,
+        code: codes[status],
+        data: { ...shape.data, code: cause.code, httpStatus: status, issues: undefined },
+      };
+    }
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // SQL text, stack traces and library messages stay in the log, keyed by request id.
+      return {
+        ...shape,
+        message: `Internal server error (request id ${ctx?.requestId ?? "unknown"})`,
+        data: { ...shape.data, issues: undefined },
+      };
+    }
+    return { ...shape, data: { ...shape.data, issues: undefined } };
+  },
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Procedures that exist only outside production (the seed's dev-only token generator). */
+const developmentOnly = t.middleware(({ ctx, path, next }) => {
+  if (ctx.deps.env.ENVIRONMENT === "production") {
+    throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${path}"` });
+  }
+  return next();
+});
+
+/**
+ * Authenticates the bearer key and runs the whole procedure in one transaction scoped to the
+ * key's account by row-level security. A failed procedure rolls the transaction back.
+ */
+const authenticated = t.middleware(async ({ ctx, next }) => {
+  const apiKey = ctx.apiKey;
+  if (!apiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "Missing API key: send Authorization: Bearer <key>" });
+  return ctx.deps.db.transaction().execute(async (trx: Tx) => {
+    const account = await authenticateInTransaction(trx, apiKey);
+    if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown or revoked API key" });
+    const result = await next({ ctx: { trx, accountId: account.accountId, accountName: account.accountName } });
+    // next() reports failure instead of throwing (tRPC v11); throw so the transaction rolls back.
+    if (!result.ok) throw result.error;
+    return result;
+  });
+});
+
+export const authedProcedure = t.procedure.use(authenticated);
+export const developmentAuthedProcedure = t.procedure.use(developmentOnly).use(authenticated);

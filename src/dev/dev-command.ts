@@ -1,0 +1,77 @@
+import type { Env } from "../config/env.js";
+import { publicBaseUrl } from "../config/env.js";
+import { createApiApp, listen } from "../api/server.js";
+import { openDatabase } from "../app/open-database.js";
+import { onShutdownSignal } from "../app/shutdown.js";
+import { migrateToLatest } from "../db/migrate.js";
+import { createLogger } from "../log/logger.js";
+import { createJobQueue } from "../queue/select-job-queue.js";
+import { createObjectStore } from "../storage/select-object-store.js";
+import { startMinuteTicker } from "../tick/dev-ticker.js";
+import { ensureDemoAccount } from "./demo-account.js";
+
+/**
+ * `npm start`: the whole system in one process. Each backing service is the real one when its
+ * variable is set and the embedded default otherwise, so the same command works on a laptop with
+ * nothing installed and against the machine's Postgres/RabbitMQ.
+ */
+export async function runDevCommand(env: Env): Promise<number> {
+  const logger = createLogger(env.LOG_LEVEL, "market-reports-dev");
+  const handle = await openDatabase(env, logger, { poolSize: 10, applicationName: "market-reports-dev" });
+  const { applied } = await migrateToLatest(handle);
+  if (applied.length) logger.info({ applied }, "migrations applied");
+
+  const demo = await ensureDemoAccount(handle.db, env.DATA_DIR);
+  const queue = await createJobQueue(env, logger);
+  const store = createObjectStore(env);
+  const { startWorker } = await import("../worker/start-worker.js");
+  const worker = await startWorker({ env, db: handle.db, queue, store, logger });
+  const ticker = startMinuteTicker({ db: handle.db, queue, logger });
+
+  let shuttingDown = false;
+  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
+  const server = await listen(app, env.PORT);
+  const base = publicBaseUrl(env);
+  const body = JSON.stringify({
+    name: "Weekly Market Snapshot",
+    report_type: "market_snapshot",
+    city: "San Diego",
+    zip_codes: ["92101", "92103"],
+    cadence: "weekly",
+    weekly_dow: 1,
+    send_hour: 9,
+    send_minute: 0,
+    timezone: "America/Los_Angeles",
+    recipients: ["client@example.com"],
+  });
+  console.log(`
+market-reports is running at ${base}
+  database: ${env.DATABASE_URL ? "Postgres (DATABASE_URL)" : `PGlite in ${env.DATA_DIR}/pglite`}
+  queue:    ${env.AMQP_URL ? "RabbitMQ (AMQP_URL)" : "in-process"}
+  reports:  ${env.S3_BUCKET ? `S3 bucket ${env.S3_BUCKET}` : `${env.DATA_DIR}/reports`}
+  email:    ${env.SMTP_URL ? "SMTP (SMTP_URL)" : `.eml files in ${env.DATA_DIR}/outbox`}
+
+Demo account ${demo.accountId}
+API key (development only): ${demo.apiKey}
+
+Create a schedule:
+  curl -s -X POST ${base}/trpc/schedules.create \\
+    -H 'Authorization: Bearer ${demo.apiKey}' -H 'Content-Type: application/json' \\
+    -d '${body}'
+List schedules:
+  curl -s -H 'Authorization: Bearer ${demo.apiKey}' '${base}/trpc/schedules.list'
+Send one now (use the id from create):
+  curl -s -X POST ${base}/trpc/schedules.runNow -H 'Authorization: Bearer ${demo.apiKey}' \\
+    -H 'Content-Type: application/json' -d '{"id":"<schedule id>"}'
+`);
+
+  await onShutdownSignal(logger, 60_000, async () => {
+    shuttingDown = true;
+    ticker.stop();
+    await server.close(10_000);
+    await worker.stop();
+    await queue.close();
+    await handle.close();
+  });
+  return 0;
+}

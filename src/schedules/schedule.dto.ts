@@ -1,0 +1,86 @@
+import type { Schedule, ScheduleRun } from "../db/database.js";
+
+/** What the API returns for a schedule: the seed's fields, dates as ISO-8601 strings. */
+export interface ScheduleDto {
+  id: string;
+  account_id: string;
+  name: string;
+  report_type: string;
+  city: string | null;
+  zip_codes: string[];
+  lookback_days: number;
+  cadence: "daily" | "weekly" | "monthly";
+  weekly_dow: number | null;
+  monthly_dom: number | null;
+  send_hour: number;
+  send_minute: number;
+  timezone: string;
+  recipients: string[];
+  include_attachment: boolean;
+  filters: Record<string, unknown>;
+  active: boolean;
+  last_run_at: string | null;
+  next_run_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScheduleRunDto {
+  id: string;
+  schedule_id: string;
+  report_run_id: string | null;
+  scheduled_for: string;
+  kind: "scheduled" | "manual" | "test";
+  status: string;
+  attempts: number;
+  error: string | null;
+  summary: Record<string, unknown> | null;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+export function toScheduleDto(s: Schedule): ScheduleDto {
+  return {
+    id: s.id,
+    account_id: s.account_id,
+    name: s.name,
+    report_type: s.report_type,
+    city: s.city,
+    zip_codes: s.zip_codes,
+    lookback_days: s.lookback_days,
+    cadence: s.cadence,
+    weekly_dow: s.weekly_dow,
+    monthly_dom: s.monthly_dom,
+    send_hour: s.send_hour,
+    send_minute: s.send_minute,
+    timezone: s.timezone,
+    recipients: s.recipients,
+    include_attachment: s.include_attachment,
+    filters: s.filters,
+    active: s.active,
+    last_run_at: iso(s.last_run_at),
+    next_run_at: iso(s.next_run_at),
+    created_at: iso(s.created_at)!,
+    updated_at: iso(s.updated_at)!,
+  };
+}
+
+export function toScheduleRunDto(r: ScheduleRun): ScheduleRunDto {
+  return {
+    id: r.id,
+    schedule_id: r.schedule_id,
+    report_run_id: r.report_run_id,
+    scheduled_for: iso(r.scheduled_for)!,
+    kind: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    error: r.error,
+    summary: r.summary,
+    started_at: iso(r.started_at),
+    finished_at: iso(r.finished_at),
+    created_at: iso(r.created_at)!,
+  };
+}

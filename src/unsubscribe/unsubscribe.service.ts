@@ -1,0 +1,39 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/database.js";
+import { withTenant } from "../db/tenant.js";
+import { AppError } from "../errors/app-error.js";
+import { isValidUnsubscribeToken } from "./token.js";
+
+export interface UnsubscribeRequest {
+  email: string;
+  accountId: string;
+  token: string;
+  reason?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Adds the address to the account's suppression list. Idempotent: a repeat is a success that
+ * changes nothing. A bad token writes nothing and says which part was wrong.
+ */
+export async function unsubscribe(
+  db: Kysely<Database>,
+  secret: string,
+  req: UnsubscribeRequest,
+): Promise<{ email: string; account_id: string; already_unsubscribed: boolean }> {
+  const email = req.email.trim().toLowerCase();
+  if (!UUID.test(req.accountId)) throw new AppError("BAD_REQUEST", "account_id: must be an account id (UUID)", "account_id");
+  if (!isValidUnsubscribeToken(secret, email, req.accountId, req.token)) {
+    throw new AppError("BAD_REQUEST", "token: is not valid for this email address and account", "token");
+  }
+  const inserted = await withTenant(db, req.accountId, (trx) =>
+    trx
+      .insertInto("email_suppressions")
+      .values({ account_id: req.accountId, email, reason: req.reason ?? "unsubscribe" })
+      .onConflict((oc) => oc.columns(["account_id", "email"]).doNothing())
+      .returning("id")
+      .executeTakeFirst(),
+  );
+  return { email, account_id: req.accountId, already_unsubscribed: inserted === undefined };
+}
