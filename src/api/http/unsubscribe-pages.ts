@@ -28,10 +28,10 @@ function wantsJson(req: Request): boolean {
   return req.accepts(["html", "json"]) === "json";
 }
 
-function badLink(req: Request, res: Response): void {
+function badLink(req: Request, res: Response, asJson = wantsJson(req)): void {
   const message = "This unsubscribe link is not valid. It may have been cut short by your email program; please use the full link from the email.";
   res.status(400);
-  if (wantsJson(req)) res.json({ error: "invalid_unsubscribe_link", message });
+  if (asJson) res.json({ error: "invalid_unsubscribe_link", message });
   else res.type("html").send(renderPage("Invalid unsubscribe link", `<h1>Invalid link</h1><p>${escapeHtml(message)}</p>`));
 }
 
@@ -89,7 +89,7 @@ export function unsubscribeRoutes(deps: AppDeps): Router {
         ),
       );
     } catch (error) {
-      if (error instanceof AppError && error.code === "BAD_REQUEST") return badLink(req, res);
+      if (error instanceof AppError && error.code === "BAD_REQUEST") return badLink(req, res, oneClick || wantsJson(req));
       next(error);
     }
   });
