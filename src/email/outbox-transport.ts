@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import type { Logger } from "../log/logger.js";
+import { DKIM_SIGNED_HEADERS, type DkimConfig } from "./dkim.js";
+import type { MailTransport, OutgoingEmail, SendResult } from "./mail-transport.js";
+import { toNodemailerMessage } from "./smtp-transport.js";
+
+export interface OutboxTransportOptions {
+  /** DATA_DIR; messages go to `<dataDir>/outbox/`. */
+  dataDir: string;
+  logger?: Logger;
+  /** Sign like the relay would, so DKIM can be checked on a laptop too. */
+  dkim?: DkimConfig;
+}
+
+/**
+ * The embedded default: every message becomes an `.eml` file, byte for byte what would have gone
+ * over SMTP (CRLF line endings, so a DKIM signature in it still verifies), and its path is logged
+ * so a developer can open it in a mail client.
+ */
+export function createOutboxTransport(options: OutboxTransportOptions): MailTransport {
+  const outboxDir = path.resolve(options.dataDir, "outbox");
+  const transporter = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: "windows",
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    dkim: options.dkim && {
+      domainName: options.dkim.domainName,
+      keySelector: options.dkim.keySelector,
+      privateKey: options.dkim.privateKey,
+      headerFieldNames: DKIM_SIGNED_HEADERS,
+    },
+  });
+
+  return {
+    provider: "outbox",
+    async send(message: OutgoingEmail): Promise<SendResult> {
+      const info = await transporter.sendMail(toNodemailerMessage(message));
+      await mkdir(outboxDir, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      const file = path.join(outboxDir, `${stamp}-${randomBytes(4).toString("hex")}.eml`);
+      // write-then-rename: a reader watching the folder never sees half a message
+      const partial = `${file}.partial`;
+      await writeFile(partial, info.message as Buffer);
+      await rename(partial, file);
+      options.logger?.info({ path: file, to: message.to, messageId: info.messageId }, "email written to outbox");
+      return { messageId: info.messageId, responseCode: 250, response: `250 written to ${file}` };
+    },
+    async close(): Promise<void> {
+      transporter.close();
+    },
+  };
+}
