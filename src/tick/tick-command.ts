@@ -1,0 +1,227 @@
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ConfigError, parseEnv } from "../config/env.js";
+import { connectDatabase, type DatabaseHandle } from "../db/connect.js";
+import { createLogger, type Logger } from "../log/logger.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import { runTick, type TickSummary } from "./tick.js";
+
+/*
+ * `market-reports tick`: what the CronJob pod runs each minute. Only the database, the queue and
+ * the tick are imported here (amqplib on demand); nothing that renders, stores or sends reports.
+ */
+
+export const TICK_USAGE = `Usage: market-reports tick [--dry-run] [--limit N]
+
+One pass, then exit: republish runs an earlier tick left pending, claim the schedules that are due
+(oldest first), write one run per schedule, publish one job per run to RabbitMQ with confirms.
+
+Options:
+  --dry-run    list what is due and change nothing (needs only DATABASE_URL)
+  --limit N    claim at most N schedules; the rest stay due for the next tick
+  --help       show this help
+
+Environment: DATABASE_URL and AMQP_URL (required), TICK_BUDGET_SECONDS (default 50: claiming stops
+before it; the process never outlives it), LOG_LEVEL.
+Prints one JSON line at the end: {"due","claimed","published","republished","failed","ms"}.
+Exits 0 when done; 1 with one line on stderr when Postgres or RabbitMQ cannot be reached or a
+publish fails (the runs stay pending and the next tick publishes them); 2 for bad usage.`;
+
+export interface TickCommandDeps {
+  env?: NodeJS.ProcessEnv;
+  /** Topology prefix (tests isolate their queues); default the shared names. */
+  queuePrefix?: string;
+  logger?: Logger;
+  stdout?: (line: string) => void;
+  stderr?: (line: string) => void;
+  /** Called when the process overruns its budget or lingers after finishing. */
+  forceExit?: (code: number) => void;
+}
+
+interface TickArgs {
+  dryRun: boolean;
+  limit?: number;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseTickArgs(argv: string[]): TickArgs {
+  const args: TickArgs = { dryRun: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") args.help = true;
+    else if (arg === "--dry-run") args.dryRun = true;
+    else if (arg === "--limit" || arg.startsWith("--limit=")) {
+      const value = arg === "--limit" ? argv[++i] : arg.slice("--limit=".length);
+      const n = Number(value);
+      if (value === undefined || !Number.isInteger(n) || n < 1) {
+        throw new UsageError(`--limit must be a positive whole number, got ${value === undefined ? "nothing" : `"${value}"`}`);
+      }
+      args.limit = n;
+    } else throw new UsageError(`unknown option "${arg}"`);
+  }
+  return args;
+}
+
+export async function runTickCommand(argv: string[], deps: TickCommandDeps = {}): Promise<number> {
+  const out = deps.stdout ?? ((line: string) => void process.stdout.write(line + "\n"));
+  const err = deps.stderr ?? ((line: string) => void process.stderr.write(line + "\n"));
+  const forceExit = deps.forceExit ?? ((code: number) => process.exit(code));
+
+  let args: TickArgs;
+  try {
+    args = parseTickArgs(argv);
+  } catch (e) {
+    err(`tick: ${(e as Error).message}. Run "market-reports tick --help" for usage.`);
+    return 2;
+  }
+  if (args.help) {
+    out(TICK_USAGE);
+    return 0;
+  }
+
+  let env;
+  try {
+    env = parseEnv(deps.env ?? process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`tick: ${e.problems.join("; ")}`);
+      return 1;
+    }
+    throw e;
+  }
+  if (!env.DATABASE_URL) {
+    err("tick: DATABASE_URL is not set (the embedded database is only reachable from the dev process)");
+    return 1;
+  }
+  if (!env.AMQP_URL && !args.dryRun) {
+    err("tick: AMQP_URL is not set (jobs published to an in-process queue would vanish with this process)");
+    return 1;
+  }
+
+  const budgetMs = env.TICK_BUDGET_SECONDS * 1000;
+  // Claiming stops early enough to publish the last batches and close before the hard stop.
+  const claimBudgetMs = budgetMs - Math.min(10_000, budgetMs * 0.2);
+  const hardStop = setTimeout(() => {
+    err(`tick: still running after TICK_BUDGET_SECONDS=${env.TICK_BUDGET_SECONDS}; exiting (unpublished runs stay pending for the next tick)`);
+    forceExit(3);
+  }, budgetMs);
+  hardStop.unref();
+
+  const logger = deps.logger ?? createLogger(env.LOG_LEVEL, "market-reports-tick");
+  const dbTarget = describeUrl(env.DATABASE_URL);
+  const amqpTarget = env.AMQP_URL ? describeUrl(env.AMQP_URL) : "";
+  let handle: DatabaseHandle | undefined;
+  let queue: JobQueue | undefined;
+  let code = 1;
+  try {
+    handle = await connectDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 4, applicationName: "market-reports-tick" });
+    const db = handle.db;
+    // The broker handshake and the first Postgres connection overlap.
+    const [queueResult, dbResult] = await Promise.allSettled([
+      args.dryRun || !env.AMQP_URL
+        ? Promise.resolve(undefined)
+        : import("../queue/rabbitmq-queue.js").then(({ createRabbitQueue }) =>
+            createRabbitQueue({
+              url: env.AMQP_URL!,
+              prefix: deps.queuePrefix,
+              logger,
+              connectionName: "market-reports tick",
+            }),
+          ),
+      db.connection().execute(async () => undefined),
+    ]);
+    if (queueResult.status === "fulfilled") queue = queueResult.value;
+    if (dbResult.status === "rejected") {
+      err(`tick: cannot reach Postgres at ${dbTarget}: ${reasonOf(dbResult.reason)}`);
+      return (code = 1);
+    }
+    if (queueResult.status === "rejected") {
+      err(`tick: cannot reach RabbitMQ at ${amqpTarget}: ${reasonOf(queueResult.reason)}`);
+      return (code = 1);
+    }
+
+    let summary: TickSummary;
+    try {
+      // A dry run publishes nothing; the embedded queue stands in so runTick's contract holds.
+      queue ??= (await import("../queue/in-process-queue.js")).createInProcessQueue();
+      summary = await runTick({
+        db,
+        queue,
+        logger,
+        budgetMs: claimBudgetMs,
+        limit: args.limit,
+        dryRun: args.dryRun,
+      });
+    } catch (e) {
+      err(`tick: ${isConnectionError(e) ? "lost Postgres" : "Postgres error"} at ${dbTarget}: ${reasonOf(e)}`);
+      return (code = 1);
+    }
+    const { due, claimed, published, republished, failed, ms } = summary;
+    out(JSON.stringify({ due, claimed, published, republished, failed, ms }));
+    if (summary.unpublished > 0) {
+      err(
+        `tick: ${summary.unpublished} run(s) not published to RabbitMQ at ${amqpTarget} (${summary.publishError}); ` +
+          "they stay pending and the next tick publishes them",
+      );
+      return (code = 1);
+    }
+    return (code = 0);
+  } finally {
+    await Promise.allSettled([queue?.close(), handle?.close()]);
+    clearTimeout(hardStop);
+    // Everything is closed; anything still holding the event loop must not keep the pod alive.
+    const linger = setTimeout(() => forceExit(code), 2_000);
+    linger.unref();
+  }
+}
+
+/** host:port/path of a URL, never its credentials. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname.length > 1 ? u.pathname : ""}`;
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EAI_AGAIN", "EPIPE"]);
+
+function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
+  const message = e instanceof Error ? e.message : "";
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message);
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof AggregateError && e.errors.length > 0) return reasonOf(e.errors[0]);
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  const text = message || (typeof code === "string" ? code : "unknown error");
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+// Runnable on its own (node dist/tick/tick-command.js) besides `market-reports tick`.
+if (isEntryPoint()) {
+  runTickCommand(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`tick: ${reasonOf(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
