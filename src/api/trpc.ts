@@ -2,7 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, type ZodIssue } from "zod";
 import { authenticateInTransaction } from "../accounts/account.repository.js";
 import type { Tx } from "../db/tenant.js";
-import { AppError } from "../errors/app-error.js";
+import { AppError, type AppErrorCode } from "../errors/app-error.js";
+import { RunConflictError, RunScheduleNotFoundError } from "../runs/manual-run.js";
 import type { Context } from "./context.js";
 
 /** "recipients[2]: must be a valid email address" — the field, then the rule. */
@@ -14,6 +15,14 @@ export function describeIssue(issue: ZodIssue): string {
   );
   const rule = issue.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue.message;
   return field ? `${field}: ${rule}` : rule;
+}
+
+/** Domain errors from below the API, each mapped to its tRPC code here and nowhere else. */
+function domainError(cause: unknown): { code: AppErrorCode; message: string } | undefined {
+  if (cause instanceof AppError) return { code: cause.code, message: cause.message };
+  if (cause instanceof RunConflictError) return { code: "CONFLICT", message: cause.message };
+  if (cause instanceof RunScheduleNotFoundError) return { code: "NOT_FOUND", message: "schedule not found" };
+  return undefined;
 }
 
 const HTTP_STATUS = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 } as const;
@@ -32,14 +41,15 @@ const t = initTRPC.context<Context>().create({
         data: { ...shape.data, code: "BAD_REQUEST" as const, httpStatus: 400, issues },
       };
     }
-    if (cause instanceof AppError) {
-      const status = HTTP_STATUS[cause.code];
+    const domain = domainError(cause);
+    if (domain) {
+      const status = HTTP_STATUS[domain.code];
       const codes = { 400: -32600, 401: -32001, 403: -32003, 404: -32004, 409: -32009 } as const;
       return {
         ...shape,
-        message: cause.message,
+        message: domain.message,
         code: codes[status],
-        data: { ...shape.data, code: cause.code, httpStatus: status, issues: undefined },
+        data: { ...shape.data, code: domain.code, httpStatus: status, issues: undefined },
       };
     }
     if (error.code === "INTERNAL_SERVER_ERROR") {

@@ -4,6 +4,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+/** A JSON column with a database default: optional on insert. */
+type JsonWithDefault<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 
 export interface AccountsTable {
   id: Generated<string>;
@@ -39,7 +41,7 @@ export interface SchedulesTable {
   timezone: ColumnType<string, string | undefined, string>;
   recipients: string[];
   include_attachment: ColumnType<boolean, boolean | undefined, boolean>;
-  filters: Json<Record<string, unknown>>;
+  filters: JsonWithDefault<Record<string, unknown>>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   last_run_at: Timestamp | null;
   next_run_at: Timestamp | null;
@@ -60,7 +62,7 @@ export interface ScheduleRunsTable {
   kind: ColumnType<RunKind, RunKind | undefined, RunKind>;
   status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>;
   attempts: ColumnType<number, number | undefined, number>;
-  params: Json<Record<string, unknown>>;
+  params: JsonWithDefault<Record<string, unknown>>;
   error: string | null;
   summary: Json<Record<string, unknown>> | null;
   started_at: Timestamp | null;
@@ -75,7 +77,7 @@ export interface ReportRunsTable {
   schedule_id: string | null;
   schedule_run_id: string | null;
   report_type: string;
-  params: Json<Record<string, unknown>>;
+  params: JsonWithDefault<Record<string, unknown>>;
   period_start: Timestamp | null;
   period_end: Timestamp | null;
   status: ColumnType<"completed" | "failed", "completed" | "failed" | undefined, "completed" | "failed">;

@@ -3,6 +3,7 @@ import { createScheduleRoute } from "./create.js";
 import { deleteScheduleRoute } from "./delete.js";
 import { getScheduleRoute } from "./get.js";
 import { listSchedulesRoute } from "./list.js";
+import { runNowRoute } from "./run-now.js";
 import { scheduleRunsRoute } from "./runs.js";
 import { updateScheduleRoute } from "./update.js";
 
@@ -13,4 +14,5 @@ export const schedulesRouter = router({
   update: updateScheduleRoute,
   delete: deleteScheduleRoute,
   runs: scheduleRunsRoute,
+  runNow: runNowRoute,
 });
