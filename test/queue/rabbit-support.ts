@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import amqp, { type Channel, type ChannelModel } from "amqplib";
+import { deleteTopology, topologyFor, type Topology } from "../../src/queue/rabbitmq-topology.js";
+import { AMQP_URL } from "../support/services.js";
+
+/** A prefix of its own for one test's exchanges and queues. */
+export function uniquePrefix(label: string): string {
+  return `mr-test-${label}-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * A plain amqplib connection beside the code under test: puts raw messages on the queue, reads
+ * the dead letters and queue depths, and deletes a test's topology afterwards.
+ */
+export interface RabbitSideChannel {
+  channel: Channel;
+  publishRaw(topology: Topology, body: string, messageId?: string): Promise<void>;
+  /** Consumes (acks) everything currently in the dead-letter queue. */
+  drainDeadLetters(topology: Topology): Promise<{ body: string; reason: string | undefined }[]>;
+  messageCount(queue: string): Promise<number>;
+  deleteAll(prefix: string, retryDelaysMs?: readonly number[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openSideChannel(): Promise<RabbitSideChannel> {
+  const connection: ChannelModel = await amqp.connect(AMQP_URL);
+  const channel = await connection.createConfirmChannel();
+  return {
+    channel,
+    async publishRaw(topology, body, messageId) {
+      await new Promise<void>((resolve, reject) =>
+        channel.publish(
+          topology.exchange,
+          topology.jobsKey,
+          Buffer.from(body),
+          { persistent: true, messageId, contentType: "application/json" },
+          (err: unknown) => (err ? reject(err) : resolve()),
+        ),
+      );
+    },
+    async drainDeadLetters(topology) {
+      const out: { body: string; reason: string | undefined }[] = [];
+      for (;;) {
+        const msg = await channel.get(topology.deadQueue, { noAck: true });
+        if (!msg) return out;
+        const reason = msg.properties.headers?.["x-mr-dead-reason"];
+        out.push({ body: msg.content.toString("utf8"), reason: typeof reason === "string" ? reason : undefined });
+      }
+    },
+    async messageCount(queue) {
+      return (await channel.checkQueue(queue)).messageCount;
+    },
+    async deleteAll(prefix, retryDelaysMs) {
+      await deleteTopology(channel, topologyFor(prefix, retryDelaysMs));
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
+import { topologyFor } from "../../src/queue/rabbitmq-topology.js";
+import type { Delivery } from "../../src/queue/job-queue.js";
+import { AMQP_URL, rabbitUp } from "../support/services.js";
+import { CONTRACT_RETRY_DELAYS_MS, describeJobQueueContract, sampleJob, waitFor } from "./job-queue-contract.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "./rabbit-support.js";
+
+const up = await rabbitUp();
+
+describe.skipIf(!up)("RabbitMQ job queue", () => {
+  let side: RabbitSideChannel;
+  const prefixes: string[] = [];
+  const open: RabbitJobQueue[] = [];
+
+  beforeAll(async () => {
+    side = await openSideChannel();
+  });
+  afterAll(async () => {
+    await Promise.allSettled(open.map((q) => q.close()));
+    for (const prefix of prefixes) await side.deleteAll(prefix, CONTRACT_RETRY_DELAYS_MS);
+    await side.close();
+  });
+
+  const newQueue = async (prefix = uniquePrefix("q")) => {
+    if (!prefixes.includes(prefix)) prefixes.push(prefix);
+    const queue = await createRabbitQueue({ url: AMQP_URL, prefix, retryDelaysMs: CONTRACT_RETRY_DELAYS_MS });
+    open.push(queue);
+    return queue;
+  };
+
+  describeJobQueueContract("RabbitMQ", async () => {
+    const queue = await newQueue();
+    return {
+      queue,
+      publishRaw: (body, messageId) => side.publishRaw(queue.topology, body, messageId),
+      deadLetters: (() => {
+        const seen: { body: string; reason: string | undefined }[] = [];
+        return async () => {
+          seen.push(...(await side.drainDeadLetters(queue.topology)));
+          return [...seen];
+        };
+      })(),
+      dispose: () => queue.close(),
+    };
+  });
+
+  it("declares a durable direct exchange, quorum queues and a dead-letter queue, idempotently", async () => {
+    const prefix = uniquePrefix("topo");
+    const first = await newQueue(prefix);
+    const second = await newQueue(prefix); // same names, same arguments: no channel error
+    const t = first.topology;
+    expect(t).toMatchObject({
+      exchange: prefix,
+      jobsQueue: `${prefix}.report-jobs`,
+      deadQueue: `${prefix}.report-jobs.dead`,
+    });
+    expect(t.retry.map((r) => r.queue)).toEqual([`${prefix}.report-jobs.retry.150ms`, `${prefix}.report-jobs.retry.300ms`]);
+    for (const q of [t.jobsQueue, t.deadQueue, ...t.retry.map((r) => r.queue)]) {
+      await expect(side.channel.checkQueue(q)).resolves.toMatchObject({ queue: q });
+    }
+    await expect(side.channel.checkExchange(t.exchange)).resolves.toBeDefined();
+    await second.close();
+  });
+
+  it("counts a message that returns as unroutable as failed, not confirmed", async () => {
+    const queue = await newQueue();
+    await side.channel.unbindQueue(queue.topology.jobsQueue, queue.topology.exchange, queue.topology.jobsKey);
+    const job = sampleJob();
+    const outcome = await queue.publish([job]);
+    expect(outcome.confirmed).toEqual([]);
+    expect(outcome.failed).toEqual([
+      { runId: job.run_id, permanent: false, reason: expect.stringMatching(/^unroutable/) },
+    ]);
+  });
+
+  it("fails every pending publish when the connection closes mid-batch, without hanging", async () => {
+    const queue = await newQueue();
+    const jobs = Array.from({ length: 3_000 }, () => sampleJob());
+    const publishing = queue.publish(jobs);
+    await queue.close();
+    const outcome = await publishing;
+    expect(outcome.confirmed.length + outcome.failed.length).toBe(3_000);
+    expect(outcome.failed.length).toBeGreaterThan(0);
+    expect(outcome.failed.every((f) => !f.permanent)).toBe(true);
+
+    const after = await queue.publish([sampleJob()]);
+    expect(after.confirmed).toEqual([]);
+    expect(after.failed[0].reason).toMatch(/closed/);
+  });
+
+  it("rejects at once when the broker is unreachable", async () => {
+    const prefix = uniquePrefix("down");
+    await expect(createRabbitQueue({ url: "amqp://guest:guest@127.0.0.1:1", prefix })).rejects.toThrow(/ECONNREFUSED|connect/);
+  });
+
+  it("redelivers the job of a consumer that died, counting it as another attempt", async () => {
+    const prefix = uniquePrefix("crash");
+    const doomed = await newQueue(prefix);
+    const job = sampleJob();
+    await doomed.publish([job]);
+    let taken = false;
+    await doomed.consume(
+      async () => {
+        taken = true;
+        await new Promise(() => undefined); // never finishes: the process "dies" holding it
+      },
+      { prefetch: 1 },
+    );
+    await waitFor(() => taken, "the first delivery");
+    await doomed.close();
+
+    const survivor = await newQueue(prefix);
+    const deliveries: Delivery[] = [];
+    const consumer = await survivor.consume(async (_j, d) => void deliveries.push(d), { prefetch: 1, maxAttempts: 5 });
+    await waitFor(() => deliveries.length === 1, "the redelivery");
+    await consumer.stop();
+    expect(deliveries[0]).toMatchObject({ runId: job.run_id, attempt: 2, redelivered: true });
+  });
+
+  it("ends the consumer with an error when the connection goes away underneath it", async () => {
+    const queue = await newQueue();
+    const consumer = await queue.consume(async () => undefined, { prefetch: 1 });
+    await queue.close();
+    const ended = await consumer.ended;
+    expect(ended).toBeInstanceOf(Error);
+  });
+
+  it("keeps the main queue's delivery limit and dead-letter routing in the topology", () => {
+    const t = topologyFor("x", [1000]);
+    expect(t.deliveryLimit).toBeGreaterThan(0);
+    expect(t.deadKey).not.toBe(t.jobsKey);
+    expect(() => topologyFor("bad prefix!")).toThrow(/prefix/);
+  });
+});
