@@ -1,3 +1,5 @@
+import { escapeHtml } from "../render/escape-html.js";
+
 /**
  * The report email's HTML and plain-text parts. The HTML is the dull, durable kind that Gmail and
  * Outlook (Word's renderer) both draw the same: nested tables with fixed widths, every style
@@ -31,10 +33,6 @@ export interface ReportEmailBody {
   unsubscribeUrl: string;
 }
 
-// TODO(lead): fold into src/render/escape-html.ts once it exists; this is a private copy.
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const FONT = "font-family:Arial,Helvetica,sans-serif;";
 const INK = "#1f2933";

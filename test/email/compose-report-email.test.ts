@@ -34,7 +34,7 @@ describe("composeReportEmail", () => {
       expect(part).toContain("1,234");
     }
     expect(email.text).toContain(input.reportLinkUrl);
-    expect(email.html).toContain(`href="${input.reportLinkUrl.replace(/&/g, "&#38;")}"`);
+    expect(email.html).toContain(`href="${input.reportLinkUrl.replace(/&/g, "&amp;")}"`);
   });
 
   it("escapes user-supplied strings in the HTML", () => {
@@ -43,8 +43,8 @@ describe("composeReportEmail", () => {
       reportEmailInput({ scheduleName: `Weekly ${evil}`, accountName: `Evil ${evil} "Co" & 'Sons'`, headline: [{ label: evil, value: evil, change: evil }] }),
     );
     expect(email.html).not.toContain("<script");
-    expect(email.html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
-    expect(email.html).toContain("Evil &#60;script&#62;alert(1)&#60;/script&#62; &#34;Co&#34; &#38; &#39;Sons&#39;");
+    expect(email.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(email.html).toContain("Evil &lt;script&gt;alert(1)&lt;/script&gt; &quot;Co&quot; &amp; &#39;Sons&#39;");
     expect(email.text).toContain(`Evil ${evil}`);
   });
 

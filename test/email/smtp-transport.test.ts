@@ -106,7 +106,7 @@ describe("SMTP transport against a real SMTP server", () => {
 
     // the same page is linked visibly in both parts
     expect(parsed.text).toContain(`Unsubscribe: ${match![1]}`);
-    expect(parsed.html).toContain(`href="${match![1].replace(/&/g, "&#38;")}"`);
+    expect(parsed.html).toContain(`href="${match![1].replace(/&/g, "&amp;")}"`);
   });
 
   it("keeps a non-ASCII account name in List-Id readable and the id intact", async () => {
@@ -172,8 +172,8 @@ describe("SMTP transport against a real SMTP server", () => {
     const { parsed } = await sendAndParse({ scheduleName: `Weekly ${evil}`, accountName: `Realty ${evil}` });
     const html = parsed.html as string;
     expect(html).not.toContain("<script");
-    expect(html).toContain("Weekly &#60;script&#62;alert(1)&#60;/script&#62;");
-    expect(html).toContain("Realty &#60;script&#62;alert(1)&#60;/script&#62;");
+    expect(html).toContain("Weekly &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("Realty &lt;script&gt;alert(1)&lt;/script&gt;");
     expect(parsed.subject).toContain(`Weekly ${evil}`);
   });
 
