@@ -1,0 +1,74 @@
+/**
+ * How messy records are counted. Real feeds carry close dates before list dates, active listings
+ * with an old sale attached, missing living areas and unknown original prices; none of that may
+ * crash a report or silently skew it. Each rule is applied by computeMarketFigures, counted, and
+ * printed in the methodology footer in these words.
+ */
+export const EXCLUSION_RULES = [
+  {
+    id: "non_sale_property_type",
+    description: "Rentals, leases and commercial listings (types RNT, CLE, CRE) are left out: they are not home sales.",
+  },
+  {
+    id: "outside_area",
+    description: "Listings whose ZIP code is not one of the report's ZIP codes are left out.",
+  },
+  {
+    id: "listed_after_as_of",
+    description: "Listings dated after the report's as-of time are left out as data-entry errors.",
+  },
+  {
+    id: "missing_list_date",
+    description: "Listings without a list date count as sales when they close, but not as new listings, inventory or in days on market.",
+  },
+  {
+    id: "stale_sales_data",
+    description:
+      "Active, withdrawn and expired listings that still carry sale data (a close date or price from an earlier sale) are treated by their current status; the old sale is ignored.",
+  },
+  {
+    id: "closed_without_close_date",
+    description: "Sold listings without a close date cannot be placed in a period and are left out of sales.",
+  },
+  {
+    id: "missing_close_price",
+    description: "Sales without a close price count as sales but are left out of price, volume and ratio figures.",
+  },
+  {
+    id: "implausible_close_price",
+    description:
+      "Sales whose close price is under half or over twice the list price are treated as entry errors: they count as sales but are left out of price, volume and ratio figures.",
+  },
+  {
+    id: "missing_list_price",
+    description: "Listings without a list price are left out of list-price figures and sale-to-list ratios.",
+  },
+  {
+    id: "missing_original_list_price",
+    description: "The sale-to-original-list ratio uses only sales whose original list price is known.",
+  },
+  {
+    id: "missing_sqft",
+    description: "Sales without a living area are left out of price per square foot.",
+  },
+  {
+    id: "close_before_list",
+    description: "Sales whose contract or close date is before their list date count as sales but are left out of days on market.",
+  },
+  {
+    id: "missing_contract_date",
+    description:
+      "Pending and sold listings without a contract date are not counted as new pendings; a pending one is treated as under contract for the whole period.",
+  },
+  {
+    id: "off_market_status",
+    description:
+      "Withdrawn, expired and other off-market listings count as new listings when listed, but never as inventory: the feed does not say when they left the market.",
+  },
+  {
+    id: "missing_zip",
+    description: "Listings without a ZIP code count in the area totals but in no ZIP row.",
+  },
+] as const;
+
+export type ExclusionRuleId = (typeof EXCLUSION_RULES)[number]["id"];
