@@ -18,6 +18,8 @@ export interface RabbitSideChannel {
   /** Consumes (acks) everything currently in the dead-letter queue. */
   drainDeadLetters(topology: Topology): Promise<{ body: string; reason: string | undefined }[]>;
   messageCount(queue: string): Promise<number>;
+  /** Takes every message now in `queue` (acknowledging them) and returns their parsed bodies. */
+  takeAll(queue: string): Promise<Record<string, unknown>[]>;
   deleteAll(prefix: string, retryDelaysMs?: readonly number[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,6 +51,28 @@ export async function openSideChannel(): Promise<RabbitSideChannel> {
     },
     async messageCount(queue) {
       return (await channel.checkQueue(queue)).messageCount;
+    },
+    async takeAll(queue) {
+      const expected = (await channel.checkQueue(queue)).messageCount;
+      const bodies: Record<string, unknown>[] = [];
+      if (expected === 0) return bodies;
+      await new Promise<void>((resolve, reject) => {
+        channel
+          .consume(
+            queue,
+            (msg) => {
+              if (!msg) return reject(new Error("consumer cancelled"));
+              bodies.push(JSON.parse(msg.content.toString("utf8")));
+              channel.ack(msg);
+              if (bodies.length === expected) {
+                void channel.cancel(msg.fields.consumerTag).then(() => resolve(), reject);
+              }
+            },
+            { noAck: false },
+          )
+          .catch(reject);
+      });
+      return bodies;
     },
     async deleteAll(prefix, retryDelaysMs) {
       await deleteTopology(channel, topologyFor(prefix, retryDelaysMs));

@@ -1,0 +1,140 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createInProcessQueue, type InProcessQueue } from "../../src/queue/in-process-queue.js";
+import type { ReportJob } from "../../src/queue/report-job.js";
+import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
+import { RunConflictError, RunScheduleNotFoundError, createManualRun } from "../../src/runs/manual-run.js";
+import { publishRuns } from "../../src/runs/publish-runs.js";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { insertAccount, insertSchedule, nextRunOf, runsOf } from "./fixtures.js";
+
+const up = (await postgresUp()) && (await rabbitUp());
+
+describe.skipIf(!up)("manual and test runs (schedules.runNow)", () => {
+  let tdb: TestDatabase;
+  let side: RabbitSideChannel;
+  let queue: RabbitJobQueue;
+  const prefix = uniquePrefix("manual");
+  let account: string;
+  let schedule: string;
+  const nextRun = new Date("2030-01-07T17:00:00Z");
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase("mr_manual", 4);
+    side = await openSideChannel();
+    queue = await createRabbitQueue({ url: AMQP_URL, prefix });
+  });
+  afterAll(async () => {
+    await queue.close();
+    await side.deleteAll(prefix);
+    await side.close();
+    await tdb.drop();
+  });
+  beforeEach(async () => {
+    await sql`TRUNCATE accounts CASCADE`.execute(tdb.handle.db);
+    await side.channel.purgeQueue(queue.topology.jobsQueue);
+    account = await insertAccount(tdb.handle.db);
+    schedule = await insertSchedule(tdb.handle.db, account, { next_run_at: nextRun, recipients: ["owner@example.com"] });
+  });
+  const db = () => tdb.handle.db;
+
+  it("writes a manual run for now, publishes it and leaves next_run_at alone", async () => {
+    const before = Date.now();
+    const run = await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
+    expect(run).toMatchObject({ schedule_id: schedule, account_id: account, kind: "manual", status: "queued" });
+    expect(run.scheduled_for.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect(run.params).toMatchObject({ schedule_id: schedule, recipients: ["owner@example.com"] });
+    expect(await nextRunOf(db(), schedule)).toEqual(nextRun);
+
+    const jobs = (await side.takeAll(queue.topology.jobsQueue)) as unknown as ReportJob[];
+    expect(jobs).toEqual([
+      {
+        v: 1,
+        run_id: run.id,
+        schedule_id: schedule,
+        account_id: account,
+        scheduled_for: run.scheduled_for.toISOString(),
+        kind: "manual",
+        params: run.params,
+      },
+    ]);
+  });
+
+  it("refuses a second manual run of the same schedule within a minute", async () => {
+    await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
+    const second = createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
+    await expect(second).rejects.toBeInstanceOf(RunConflictError);
+    await expect(second).rejects.toThrow(/once a minute/);
+    expect(await runsOf(db(), schedule)).toHaveLength(1);
+
+    // Concurrent calls: exactly one wins.
+    const other = await insertSchedule(db(), account, { next_run_at: nextRun });
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => createManualRun(db(), queue, { accountId: account, scheduleId: other, kind: "manual" })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(refused.every((r) => r.reason instanceof RunConflictError)).toBe(true);
+  });
+
+  it("allows the next manual run once the minute has passed", async () => {
+    const first = await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
+    await db()
+      .updateTable("schedule_runs")
+      .set({ created_at: sql`now() - interval '61 seconds'` } as never)
+      .where("id", "=", first.id)
+      .execute();
+    const second = await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it("does not take the slot of a scheduled run in the same minute", async () => {
+    const now = new Date();
+    const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+    await db()
+      .insertInto("schedule_runs")
+      .values({ account_id: account, schedule_id: schedule, scheduled_for: slot, params: "{}", status: "queued" })
+      .execute();
+    const run = await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
+    expect(run.status).toBe("queued");
+  });
+
+  it("sends test runs to the override recipients, without the once-a-minute rule", async () => {
+    const a = await createManualRun(db(), queue, {
+      accountId: account,
+      scheduleId: schedule,
+      kind: "test",
+      recipients: ["Agent@Example.com"],
+    });
+    const b = await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "test", recipients: ["agent@example.com"] });
+    expect(a).toMatchObject({ kind: "test", status: "queued", params: { recipients: ["agent@example.com"] } });
+    expect(b.kind).toBe("test");
+    await expect(
+      createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "test", recipients: ["not an address"] }),
+    ).rejects.toThrow(/recipients/);
+  });
+
+  it("cannot see another account's schedule", async () => {
+    const stranger = await insertAccount(db(), "Other Brokerage");
+    await expect(
+      createManualRun(db(), queue, { accountId: stranger, scheduleId: schedule, kind: "manual" }),
+    ).rejects.toBeInstanceOf(RunScheduleNotFoundError);
+    expect(await runsOf(db(), schedule)).toHaveLength(0);
+  });
+
+  it("returns the run pending when the broker cannot take it, for the next tick to publish", async () => {
+    const closed = await createRabbitQueue({ url: AMQP_URL, prefix });
+    await closed.close();
+    const run = await createManualRun(db(), closed, { accountId: account, scheduleId: schedule, kind: "manual" });
+    expect(run.status).toBe("pending");
+
+    const embedded: InProcessQueue = createInProcessQueue();
+    const outcome = await publishRuns(db(), embedded, [run.id]);
+    expect(outcome).toEqual({ queued: [run.id], failed: [] });
+    expect((await runsOf(db(), schedule))[0].status).toBe("queued");
+    expect(embedded.size()).toBe(1);
+    await embedded.close();
+  });
+});
