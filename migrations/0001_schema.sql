@@ -114,6 +114,8 @@ CREATE TABLE email_log (
     message_id TEXT,
     status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'suppressed')),
     error TEXT,
+    -- A failed send worth another try within the run's retry policy (4xx, connection trouble).
+    retryable BOOLEAN NOT NULL DEFAULT FALSE,
     created_at TIMESTAMPTZ NOT NULL DEFAULT date_trunc('milliseconds', now()),
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );

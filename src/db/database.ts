@@ -104,6 +104,7 @@ export interface EmailLogTable {
   message_id: string | null;
   status: EmailStatus;
   error: string | null;
+  retryable: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

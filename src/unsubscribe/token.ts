@@ -18,7 +18,8 @@ export function isValidUnsubscribeToken(secret: string, email: string, accountId
 
 /** The page a person opens (GET shows a confirm button) and the RFC 8058 one-click POST target. */
 export function unsubscribeUrl(baseUrl: string, secret: string, email: string, accountId: string): string {
-  const url = new URL("/unsubscribe", baseUrl);
+  // Keep any path prefix of the base (the API may be served under /market-reports/).
+  const url = new URL(`${baseUrl.replace(/\/+$/, "")}/unsubscribe`);
   url.searchParams.set("email", email.trim().toLowerCase());
   url.searchParams.set("account", accountId);
   url.searchParams.set("token", unsubscribeToken(secret, email, accountId));

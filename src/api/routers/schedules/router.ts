@@ -5,6 +5,7 @@ import { getScheduleRoute } from "./get.js";
 import { listSchedulesRoute } from "./list.js";
 import { runNowRoute } from "./run-now.js";
 import { scheduleRunsRoute } from "./runs.js";
+import { sendTestRoute } from "./send-test.js";
 import { updateScheduleRoute } from "./update.js";
 
 export const schedulesRouter = router({
@@ -15,4 +16,5 @@ export const schedulesRouter = router({
   delete: deleteScheduleRoute,
   runs: scheduleRunsRoute,
   runNow: runNowRoute,
+  sendTest: sendTestRoute,
 });

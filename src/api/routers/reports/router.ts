@@ -1,0 +1,5 @@
+import { router } from "../../trpc.js";
+import { getReportRoute } from "./get.js";
+import { listReportsRoute } from "./list.js";
+
+export const reportsRouter = router({ list: listReportsRoute, get: getReportRoute });

@@ -1,0 +1,36 @@
+import { decodeCursor, pageOf } from "../../pagination.js";
+import { notFound } from "../../../errors/app-error.js";
+import { addSuppression } from "../../../delivery/email-log.repository.js";
+import { authedProcedure, router } from "../../trpc.js";
+import { ZAddSuppressionInput, ZListSuppressionsInput, ZRemoveSuppressionInput } from "./suppressions.types.js";
+
+const toDto = (s: { email: string; reason: string | null; created_at: Date }) => ({
+  email: s.email,
+  reason: s.reason,
+  created_at: new Date(s.created_at).toISOString(),
+});
+
+/** The account's do-not-email list; checked at send time, case-insensitively. */
+export const suppressionsRouter = router({
+  list: authedProcedure.input(ZListSuppressionsInput).query(async ({ ctx, input }) => {
+    let query = ctx.trx.selectFrom("email_suppressions").selectAll();
+    const after = decodeCursor(input.cursor);
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb("created_at", "<", after.createdAt), eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)])]),
+      );
+    }
+    const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(input.limit + 1).execute();
+    const { page, next_cursor } = pageOf(rows, input.limit);
+    return { suppressions: page.map(toDto), count: page.length, next_cursor };
+  }),
+  add: authedProcedure.input(ZAddSuppressionInput).mutation(async ({ ctx, input }) => {
+    const added = await addSuppression(ctx.trx, ctx.accountId, input.email, input.reason ?? "manual");
+    return { email: input.email, added };
+  }),
+  remove: authedProcedure.input(ZRemoveSuppressionInput).mutation(async ({ ctx, input }) => {
+    const result = await ctx.trx.deleteFrom("email_suppressions").where("email", "=", input.email).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound("suppression");
+    return { email: input.email, removed: true as const };
+  }),
+});

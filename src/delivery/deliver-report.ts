@@ -1,0 +1,106 @@
+import type { Kysely } from "kysely";
+import { publicBaseUrl, unsubscribeSecret, type Env } from "../config/env.js";
+import type { Database } from "../db/database.js";
+import { withTenant } from "../db/tenant.js";
+import { composeReportEmail } from "../email/compose-report-email.js";
+import { classifySmtpError } from "../email/classify-smtp-error.js";
+import type { MailTransport } from "../email/mail-transport.js";
+import type { Logger } from "../log/logger.js";
+import type { ReportJob } from "../queue/report-job.js";
+import { reportLinkExpiry, signReportLink } from "../report-links/signed-link.js";
+import type { BuiltReport } from "../worker/build-report.js";
+import { addSuppression, claimRecipient, recordFailed, recordSent, runLog } from "./email-log.repository.js";
+
+export interface DeliverySummary {
+  recipients: number;
+  sent: number;
+  suppressed: number;
+  failed: number;
+  /** Failed for now but worth another attempt (4xx, connection trouble). */
+  deferred: number;
+  /** Claimed by an earlier attempt that never recorded the outcome; not resent. */
+  unknown: number;
+}
+
+/**
+ * Emails the report to every recipient not yet sent to in this run, one message each. Each send
+ * is preceded by a claim in email_log (see email-log.repository.ts), so a redelivered job never
+ * mails anyone twice. Permanent failures are recorded and not retried; a hard bounce also
+ * suppresses the address for the account.
+ */
+export async function deliverReport(
+  db: Kysely<Database>,
+  job: ReportJob,
+  report: BuiltReport,
+  context: { env: Env; mail: MailTransport; logger: Logger; accountName: string; suppressed: Set<string>; now?: Date },
+): Promise<DeliverySummary> {
+  const { env, mail, logger } = context;
+  const now = context.now ?? new Date();
+  const baseUrl = publicBaseUrl(env);
+  const secret = unsubscribeSecret(env);
+  const expiresAt = reportLinkExpiry(now, env.REPORT_LINK_TTL_DAYS);
+  const reportLinkUrl = signReportLink(secret, baseUrl, report.reportId, expiresAt);
+  const recipients = job.params.recipients.map((r) => r.toLowerCase()).filter((r) => !context.suppressed.has(r));
+
+  for (const recipient of recipients) {
+    const message = composeReportEmail({
+      accountId: job.account_id,
+      accountName: context.accountName,
+      scheduleName: job.params.name,
+      reportTitle: report.title,
+      area: { city: job.params.city, zips: job.params.zips },
+      period: report.period,
+      headline: report.headline,
+      recipient,
+      reportLinkUrl,
+      linkExpiresAt: expiresAt,
+      pdf: report.pdf,
+      includeAttachment: job.params.include_attachment,
+      baseUrl,
+      unsubscribeSecret: secret,
+      from: env.EMAIL_FROM,
+      replyTo: env.EMAIL_REPLY_TO,
+      unsubscribeMailto: env.EMAIL_UNSUBSCRIBE_MAILTO,
+    });
+    const claimed = await withTenant(db, job.account_id, (trx) =>
+      claimRecipient(trx, {
+        accountId: job.account_id,
+        scheduleId: job.schedule_id,
+        runId: job.run_id,
+        reportId: report.reportId,
+        provider: mail.provider,
+        recipient,
+        subject: message.subject,
+      }),
+    );
+    if (!claimed) continue;
+    try {
+      const sent = await mail.send(message);
+      await withTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent));
+    } catch (error) {
+      const failure = classifySmtpError(error);
+      logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
+      await withTenant(db, job.account_id, async (trx) => {
+        await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
+        if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
+      });
+    }
+  }
+  return summarize(db, job, context.suppressed);
+}
+
+async function summarize(db: Kysely<Database>, job: ReportJob, suppressed: Set<string>): Promise<DeliverySummary> {
+  const rows = await withTenant(db, job.account_id, (trx) => runLog(trx, job.run_id));
+  const byRecipient = new Map(rows.map((r) => [r.to_emails[0], r]));
+  const summary: DeliverySummary = { recipients: job.params.recipients.length, sent: 0, suppressed: 0, failed: 0, deferred: 0, unknown: 0 };
+  for (const recipient of job.params.recipients.map((r) => r.toLowerCase())) {
+    const row = byRecipient.get(recipient);
+    if (suppressed.has(recipient) || row?.status === "suppressed") summary.suppressed++;
+    else if (row?.status === "sent") summary.sent++;
+    else if (row?.status === "failed" && row.retryable) summary.deferred++;
+    else if (row?.status === "failed") summary.failed++;
+    else if (row?.status === "sending") summary.unknown++;
+    else summary.deferred++;
+  }
+  return summary;
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from "kysely";
+import type { Database, ScheduleRun } from "../db/database.js";
+import { withTenant } from "../db/tenant.js";
+import { computeMarketFigures } from "../figures/market-figures.js";
+import { listingQueryFor, reportPeriod } from "../figures/report-period.js";
+import { isReportType, type ReportType } from "../figures/report-types.js";
+import type { ListingSource } from "../listings/listing.js";
+import { describeListingSource } from "../listings/select-source.js";
+import type { Logger } from "../log/logger.js";
+import type { PdfRenderer } from "../pdf/pdf-renderer.js";
+import { PermanentJobError } from "../queue/job-queue.js";
+import type { ReportJob } from "../queue/report-job.js";
+import { headlineFigures, renderReportHtml, reportTitle } from "../render/report-html.js";
+import type { ObjectStore } from "../storage/object-store.js";
+import { reportObjectKey } from "../storage/report-keys.js";
+
+export interface ReportParts {
+  listings: ListingSource;
+  /** Absent in development without Chromium: the report is stored as HTML only. */
+  pdf: PdfRenderer | undefined;
+  store: ObjectStore;
+  logger: Logger;
+  /** Bounds the listing fetch of one job. */
+  listingTimeoutMs?: number;
+}
+
+export interface BuiltReport {
+  reportId: string;
+  reportType: ReportType;
+  title: string;
+  period: { start: Date; end: Date; timezone: string };
+  headline: { label: string; value: string; change?: string }[];
+  pdfKey: string | null;
+  htmlKey: string;
+  /** The PDF bytes when this attempt rendered them or the caller needs them for an attachment. */
+  pdf?: Buffer;
+  reused: boolean;
+}
+
+/**
+ * The report for a run, made once: a redelivered job whose report is already stored reuses it
+ * (found by the run id), so retries after the upload never render or upload twice.
+ */
+export async function buildReport(
+  db: Kysely<Database>,
+  job: ReportJob,
+  run: ScheduleRun,
+  accountName: string,
+  parts: ReportParts,
+  options: { needPdfBytes: boolean; now?: Date },
+): Promise<BuiltReport> {
+  const p = job.params;
+  if (!isReportType(p.report_type)) throw new PermanentJobError(`report_type: "${p.report_type}" is not a supported report type`);
+  const reportType = p.report_type;
+  const period = { ...reportPeriod({ slot: new Date(job.scheduled_for), lookbackDays: p.lookback_days, timezone: p.timezone }), timezone: p.timezone };
+  const title = reportTitle(reportType);
+
+  const existing = await withTenant(db, job.account_id, (trx) =>
+    trx.selectFrom("report_runs").selectAll().where("schedule_run_id", "=", run.id).executeTakeFirst(),
+  );
+  if (existing && existing.html_key && (await parts.store.exists(existing.pdf_key ?? existing.html_key))) {
+    const summary = (existing.summary ?? {}) as { headline?: BuiltReport["headline"] };
+    return {
+      reportId: existing.id,
+      reportType,
+      title,
+      period,
+      headline: summary.headline ?? [],
+      pdfKey: existing.pdf_key,
+      htmlKey: existing.html_key,
+      pdf: options.needPdfBytes && existing.pdf_key ? await parts.store.get(existing.pdf_key) : undefined,
+      reused: true,
+    };
+  }
+
+  const now = options.now ?? new Date();
+  const signal = AbortSignal.timeout(parts.listingTimeoutMs ?? 120_000);
+  const listings = await parts.listings.fetchListings(listingQueryFor({ city: p.city, zips: p.zips, period }), signal);
+  const figures = computeMarketFigures(listings, { periodStart: period.start, periodEnd: period.end, zips: p.zips, timezone: p.timezone, now });
+  const html = renderReportHtml({
+    reportType,
+    scheduleName: p.name,
+    city: p.city,
+    zips: p.zips,
+    figures,
+    period,
+    asOf: now,
+    accountName,
+    dataSource: describeListingSource(parts.listings.name),
+  });
+  const headline = headlineFigures(figures).map((h) => ({ label: h.label, value: String(h.value), ...(h.change ? { change: h.change } : {}) }));
+
+  const htmlKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "html");
+  const htmlBytes = Buffer.from(html, "utf8");
+  let pdf: Buffer | undefined;
+  let pdfKey: string | null = null;
+  if (parts.pdf) {
+    pdf = await parts.pdf.render(html);
+    pdfKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "pdf");
+  }
+  await parts.store.put(htmlKey, htmlBytes, "text/html; charset=utf-8");
+  if (pdf && pdfKey) await parts.store.put(pdfKey, pdf, "application/pdf");
+
+  const reportId = await withTenant(db, job.account_id, async (trx) => {
+    const row = await trx
+      .insertInto("report_runs")
+      .values({
+        account_id: job.account_id,
+        schedule_id: job.schedule_id,
+        schedule_run_id: run.id,
+        report_type: reportType,
+        params: JSON.stringify(p),
+        period_start: period.start,
+        period_end: period.end,
+        status: "completed",
+        pdf_key: pdfKey,
+        html_key: htmlKey,
+        size_bytes: pdf?.length ?? htmlBytes.length,
+        summary: JSON.stringify({ headline, noActivity: figures.noActivity, listings: listings.length }),
+      })
+      .onConflict((oc) =>
+        oc
+          .column("schedule_run_id")
+          .where("schedule_run_id", "is not", null)
+          .doUpdateSet((eb) => ({
+            pdf_key: eb.ref("excluded.pdf_key"),
+            html_key: eb.ref("excluded.html_key"),
+            size_bytes: eb.ref("excluded.size_bytes"),
+            summary: eb.ref("excluded.summary"),
+          })),
+      )
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx.updateTable("schedule_runs").set({ report_run_id: row.id }).where("id", "=", run.id).execute();
+    return row.id;
+  });
+  parts.logger.debug({ runId: run.id, reportId, pdf: Boolean(pdf) }, "report stored");
+  return { reportId, reportType, title, period, headline, pdfKey, htmlKey, pdf, reused: false };
+}

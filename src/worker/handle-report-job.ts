@@ -1,0 +1,104 @@
+import type { Kysely } from "kysely";
+import type { Env } from "../config/env.js";
+import type { Database } from "../db/database.js";
+import { withTenant } from "../db/tenant.js";
+import { deliverReport, type DeliverySummary } from "../delivery/deliver-report.js";
+import { recordSuppressed, suppressedAmong } from "../delivery/email-log.repository.js";
+import type { MailTransport } from "../email/mail-transport.js";
+import type { Logger } from "../log/logger.js";
+import { errorMessage, type Delivery } from "../queue/job-queue.js";
+import type { ReportJob } from "../queue/report-job.js";
+import { buildReport, type ReportParts } from "./build-report.js";
+import { asJobError, isPermanent } from "./job-errors.js";
+import { finishRun, noteRetry, startRun } from "./run-state.js";
+import type { WorkerMetrics } from "./worker-metrics.js";
+
+export interface WorkerContext extends ReportParts {
+  env: Env;
+  db: Kysely<Database>;
+  mail: MailTransport;
+  metrics?: WorkerMetrics;
+}
+
+export type JobResult = "completed" | "partial" | "failed" | "skipped" | "duplicate" | "gone" | "retry";
+
+/**
+ * One report job: data → figures → HTML → PDF → storage → email → final status. Returns when the
+ * message may be acknowledged; throws to have it retried later (transient) or dead-lettered
+ * (PermanentJobError). Safe to run again for the same message at any point: the run id keys the
+ * run's state, its report and its email ledger.
+ */
+export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: WorkerContext): Promise<JobResult> {
+  const log = ctx.logger.child({ runId: job.run_id, scheduleId: job.schedule_id, attempt: delivery.attempt });
+  const started = await startRun(ctx.db, job.account_id, job.run_id);
+  if (started.kind === "gone") {
+    log.info("run no longer exists (schedule deleted): nothing to do");
+    return "gone";
+  }
+  if (started.kind === "already-final") {
+    log.info({ status: started.status }, "run already final: redelivery acknowledged");
+    return "duplicate";
+  }
+
+  try {
+    const recipients = job.params.recipients.map((r) => r.toLowerCase());
+    const suppressed = await withTenant(ctx.db, job.account_id, (trx) => suppressedAmong(trx, recipients));
+    if (suppressed.size > 0) {
+      await withTenant(ctx.db, job.account_id, async (trx) => {
+        for (const recipient of suppressed) {
+          await recordSuppressed(trx, { accountId: job.account_id, scheduleId: job.schedule_id, runId: job.run_id, reportId: null, provider: ctx.mail.provider, recipient, subject: null });
+        }
+      });
+    }
+    if (recipients.every((r) => suppressed.has(r))) {
+      await finishRun(ctx.db, job.account_id, job.run_id, "skipped", {
+        error: "every recipient is on the suppression list",
+        summary: { recipients: recipients.length, sent: 0, suppressed: recipients.length, failed: 0 },
+      });
+      log.info("every recipient suppressed: run skipped before rendering");
+      return "skipped";
+    }
+
+    const report = await buildReport(ctx.db, job, started.run, started.accountName, ctx, { needPdfBytes: job.params.include_attachment });
+    const summary = await deliverReport(ctx.db, job, report, { env: ctx.env, mail: ctx.mail, logger: log, accountName: started.accountName, suppressed });
+
+    if (summary.deferred > 0 && !delivery.finalAttempt) {
+      const message = `${summary.deferred} recipient(s) not reached yet (temporary SMTP failure); retrying`;
+      await noteRetry(ctx.db, job.account_id, job.run_id, message);
+      throw new Error(message);
+    }
+    const status = finalStatus(summary);
+    await finishRun(ctx.db, job.account_id, job.run_id, status, {
+      reportRunId: report.reportId,
+      summary: { ...summary, report_id: report.reportId },
+      error: status === "completed" ? null : describeShortfall(summary),
+    });
+    log.info({ status, ...summary, reused: report.reused }, "run finished");
+    return status;
+  } catch (error) {
+    const jobError = asJobError(error);
+    if (!isPermanent(error) && !delivery.finalAttempt) {
+      await noteRetry(ctx.db, job.account_id, job.run_id, `attempt ${delivery.attempt} of ${delivery.maxAttempts} failed: ${errorMessage(error)}`).catch(() => undefined);
+    }
+    throw jobError;
+  }
+}
+
+function finalStatus(s: DeliverySummary): "completed" | "partial" | "failed" {
+  const notReached = s.failed + s.deferred + s.unknown;
+  if (notReached === 0) return "completed";
+  return s.sent > 0 ? "partial" : "failed";
+}
+
+function describeShortfall(s: DeliverySummary): string {
+  const parts = [];
+  if (s.failed) parts.push(`${s.failed} recipient(s) rejected by the mail server`);
+  if (s.deferred) parts.push(`${s.deferred} recipient(s) still failing temporarily after the last attempt`);
+  if (s.unknown) parts.push(`${s.unknown} recipient(s) with an unknown outcome (a worker stopped mid-send; not resent)`);
+  return parts.join("; ");
+}
+
+/** The dead-letter hook: the run records why it failed, for schedules.runs and email reports. */
+export async function markRunDeadLettered(db: Kysely<Database>, job: ReportJob, reason: string): Promise<void> {
+  await finishRun(db, job.account_id, job.run_id, "failed", { error: reason });
+}

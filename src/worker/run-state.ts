@@ -1,0 +1,69 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, RunStatus, ScheduleRun } from "../db/database.js";
+import { FINAL_RUN_STATUSES } from "../db/database.js";
+import { withTenant } from "../db/tenant.js";
+
+/**
+ * The run's lifecycle as the worker moves it: queued → running → completed | partial | failed |
+ * skipped. Every transition runs as the run's account (RLS), keyed by the run id, which is the
+ * job's idempotency key.
+ */
+export type StartOutcome =
+  | { kind: "start"; run: ScheduleRun; accountName: string }
+  | { kind: "already-final"; status: RunStatus }
+  | { kind: "gone" };
+
+export async function startRun(db: Kysely<Database>, accountId: string, runId: string): Promise<StartOutcome> {
+  return withTenant(db, accountId, async (trx) => {
+    const run = await trx.selectFrom("schedule_runs").selectAll().where("id", "=", runId).forUpdate().executeTakeFirst();
+    if (!run) return { kind: "gone" } as const;
+    if (FINAL_RUN_STATUSES.includes(run.status)) return { kind: "already-final", status: run.status } as const;
+    const started = await trx
+      .updateTable("schedule_runs")
+      .set({
+        status: "running",
+        started_at: sql<Date>`coalesce(started_at, now())`,
+        attempts: sql<number>`attempts + 1`,
+      })
+      .where("id", "=", runId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const account = await trx.selectFrom("accounts").select("name").where("id", "=", accountId).executeTakeFirst();
+    return { kind: "start", run: started, accountName: account?.name ?? "" } as const;
+  });
+}
+
+export async function finishRun(
+  db: Kysely<Database>,
+  accountId: string,
+  runId: string,
+  status: Extract<RunStatus, "completed" | "partial" | "failed" | "skipped">,
+  details: { error?: string | null; summary?: Record<string, unknown>; reportRunId?: string | null } = {},
+): Promise<void> {
+  await withTenant(db, accountId, (trx) =>
+    trx
+      .updateTable("schedule_runs")
+      .set({
+        status,
+        finished_at: new Date(),
+        error: details.error ?? null,
+        ...(details.summary ? { summary: JSON.stringify(details.summary) } : {}),
+        ...(details.reportRunId !== undefined ? { report_run_id: details.reportRunId } : {}),
+      })
+      .where("id", "=", runId)
+      .where("status", "not in", FINAL_RUN_STATUSES)
+      .execute(),
+  );
+}
+
+/** A failed attempt that will be retried: the run waits in `queued` and says why. */
+export async function noteRetry(db: Kysely<Database>, accountId: string, runId: string, error: string): Promise<void> {
+  await withTenant(db, accountId, (trx) =>
+    trx
+      .updateTable("schedule_runs")
+      .set({ status: "queued", error })
+      .where("id", "=", runId)
+      .where("status", "not in", FINAL_RUN_STATUSES)
+      .execute(),
+  );
+}

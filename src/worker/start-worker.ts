@@ -1,0 +1,97 @@
+import type { Kysely } from "kysely";
+import type { Env } from "../config/env.js";
+import type { Database } from "../db/database.js";
+import { createMailTransport } from "../email/select-mail-transport.js";
+import type { MailTransport } from "../email/mail-transport.js";
+import { createListingSource } from "../listings/select-source.js";
+import type { ListingSource } from "../listings/listing.js";
+import type { Logger } from "../log/logger.js";
+import { findChromium } from "../pdf/find-chromium.js";
+import { createBrowserPdfRenderer, type PdfRenderer } from "../pdf/pdf-renderer.js";
+import type { Consumer, JobQueue } from "../queue/job-queue.js";
+import type { ObjectStore } from "../storage/object-store.js";
+import { handleReportJob, markRunDeadLettered, type JobResult } from "./handle-report-job.js";
+import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics.js";
+
+export interface StartWorkerOptions {
+  env: Env;
+  db: Kysely<Database>;
+  queue: JobQueue;
+  store: ObjectStore;
+  logger: Logger;
+  /** Overrides for tests and benchmarks; by default each comes from the environment. */
+  listings?: ListingSource;
+  mail?: MailTransport;
+  pdf?: PdfRenderer | null;
+  metrics?: WorkerMetrics;
+  concurrency?: number;
+  maxAttempts?: number;
+}
+
+export interface RunningWorker {
+  consumer: Consumer;
+  metrics: WorkerMetrics;
+  pdf: PdfRenderer | undefined;
+  /** Stops taking jobs, finishes the ones in hand, closes the browser and the mail transport. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Chromium is required in production; in development a machine without it still produces
+ * reports, stored as HTML, after one clear warning.
+ */
+export function choosePdfRenderer(env: Env, logger: Logger): PdfRenderer | undefined {
+  const executablePath = findChromium({ CHROMIUM_PATH: env.CHROMIUM_PATH, PATH: process.env.PATH });
+  if (executablePath) return createBrowserPdfRenderer({ executablePath, logger });
+  if (env.ENVIRONMENT === "production") {
+    throw new Error("Chromium not found: set CHROMIUM_PATH to the browser executable (required when ENVIRONMENT=production)");
+  }
+  logger.warn("Chromium not found (set CHROMIUM_PATH): reports will be stored as HTML only, without a PDF");
+  return undefined;
+}
+
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { env, db, queue, store, logger } = options;
+  const metrics = options.metrics ?? createWorkerMetrics();
+  const listings = options.listings ?? createListingSource(env);
+  const mail = options.mail ?? createMailTransport(env, logger);
+  const pdf = options.pdf === null ? undefined : (options.pdf ?? choosePdfRenderer(env, logger));
+  const ctx = { env, db, mail, listings, pdf, store, logger, metrics };
+
+  const consumer = await queue.consume(
+    async (job, delivery) => {
+      const started = process.hrtime.bigint();
+      metrics.inFlight.inc();
+      let outcome: JobResult | "error" = "error";
+      try {
+        outcome = await handleReportJob(job, delivery, ctx);
+      } finally {
+        metrics.inFlight.dec();
+        const labels = { report_type: job.params.report_type, outcome };
+        metrics.jobs.inc(labels);
+        metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        if (pdf) metrics.browserRestarts.set(pdf.restarts);
+      }
+    },
+    {
+      prefetch: options.concurrency ?? env.WORKER_CONCURRENCY,
+      maxAttempts: options.maxAttempts ?? env.WORKER_MAX_ATTEMPTS,
+      onDeadLetter: async ({ job, reason, runId }) => {
+        logger.warn({ runId, reason }, "job dead-lettered");
+        if (job) await markRunDeadLettered(db, job, reason);
+      },
+    },
+  );
+  logger.info({ concurrency: options.concurrency ?? env.WORKER_CONCURRENCY, pdf: Boolean(pdf), mail: mail.provider }, "worker consuming report jobs");
+
+  return {
+    consumer,
+    metrics,
+    pdf,
+    async stop() {
+      await consumer.stop();
+      await pdf?.close();
+      await mail.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { createServer } from "node:http";
+import { parseEnv } from "../config/env.js";
+import { openDatabase } from "../app/open-database.js";
+import { onShutdownSignal } from "../app/shutdown.js";
+import { createLogger } from "../log/logger.js";
+import { createJobQueue } from "../queue/select-job-queue.js";
+import { createObjectStore } from "../storage/select-object-store.js";
+import { startWorker } from "./start-worker.js";
+
+const HELP = `Usage: market-reports worker
+
+Consumes report jobs (prefetch = WORKER_CONCURRENCY, default 4): listing data → figures → HTML →
+PDF (Chromium) → storage → email → final run status. Transient failures retry with backoff up to
+WORKER_MAX_ATTEMPTS (default 5), then dead-letter. Serves /healthz and /metrics on
+WORKER_HEALTH_PORT (default 9464). SIGTERM: stop taking jobs, finish the ones in hand, exit 0.`;
+
+/** How long SIGTERM waits for jobs in hand; the Kubernetes grace period must be longer. */
+const DRAIN_MS = 90_000;
+
+export async function runWorkerCommand(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(HELP);
+    return 0;
+  }
+  const env = parseEnv();
+  const logger = createLogger(env.LOG_LEVEL, "market-reports-worker");
+  const handle = await openDatabase(env, logger, { poolSize: env.WORKER_CONCURRENCY * 2 + 2, applicationName: "market-reports-worker" });
+  const queue = await createJobQueue(env, logger);
+  const store = createObjectStore(env);
+  const worker = await startWorker({ env, db: handle.db, queue, store, logger });
+
+  let healthy = true;
+  const health = createServer(async (req, res) => {
+    if (req.url === "/healthz") {
+      res.writeHead(healthy ? 200 : 503, { "Content-Type": "application/json" }).end(JSON.stringify({ status: healthy ? "ok" : "consumer stopped" }));
+    } else if (req.url === "/metrics") {
+      res.writeHead(200, { "Content-Type": worker.metrics.registry.contentType }).end(await worker.metrics.registry.metrics());
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => health.listen(env.WORKER_HEALTH_PORT, resolve));
+
+  let exitCode = 0;
+  const stopped = onShutdownSignal(logger, DRAIN_MS + 10_000, async () => {
+    await worker.stop();
+  });
+  // A consumer that ends on its own (broker connection lost) makes the process exit non-zero,
+  // so Kubernetes restarts it instead of leaving an idle pod that looks alive.
+  const ended = worker.consumer.ended.then((error) => {
+    if (error) {
+      healthy = false;
+      logger.error({ err: error }, "consumer ended: exiting so the pod restarts");
+      exitCode = 1;
+    }
+  });
+  await Promise.race([stopped, ended.then(() => (exitCode ? worker.stop() : stopped))]);
+  health.close();
+  await queue.close().catch(() => undefined);
+  await handle.close();
+  return exitCode;
+}

@@ -1,0 +1,28 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** Prometheus metrics of a worker process, served at /metrics on WORKER_HEALTH_PORT. */
+export interface WorkerMetrics {
+  registry: Registry;
+  jobs: Counter<"report_type" | "outcome">;
+  duration: Histogram<"report_type" | "outcome">;
+  inFlight: Gauge;
+  browserRestarts: Gauge;
+}
+
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    jobs: new Counter({ name: "market_reports_worker_jobs_total", help: "Report jobs handled, by report type and outcome", labelNames: ["report_type", "outcome"], registers: [registry] }),
+    duration: new Histogram({
+      name: "market_reports_worker_job_duration_seconds",
+      help: "Report job duration, by report type and outcome",
+      labelNames: ["report_type", "outcome"],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    inFlight: new Gauge({ name: "market_reports_worker_jobs_in_flight", help: "Report jobs being handled now", registers: [registry] }),
+    browserRestarts: new Gauge({ name: "market_reports_worker_browser_restarts", help: "Chromium restarts since the worker started", registers: [registry] }),
+  };
+}
