@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import path from "node:path";
 import Ajv from "ajv";
 import ts from "typescript";
@@ -14,6 +15,9 @@ import { REPO_ROOT, objectId, type K8sObject } from "./manifests.js";
  * schemas this chart uses, written out below.
  */
 
+// A computed module name: loaded with require so the test bundler does not try to resolve it.
+const requireModule = createRequire(import.meta.url);
+
 const CORE_GROUPS = new Set([
   "v1",
   "apps/v1",
@@ -26,7 +30,7 @@ const CORE_GROUPS = new Set([
 
 export async function validateWithModels(o: K8sObject): Promise<string[]> {
   if (!CORE_GROUPS.has(o.apiVersion)) return validateCustomResource(o);
-  const mod = (await import(`kubernetes-models/${o.apiVersion}`)) as Record<string, new (data: unknown) => { validate(): void }>;
+  const mod = requireModule(`kubernetes-models/${o.apiVersion}`) as Record<string, new (data: unknown) => { validate(): void }>;
   const Model = mod[o.kind];
   if (!Model) return [`${describe(o)}: kind ${o.kind} does not exist in ${o.apiVersion}`];
   const { source: _source, ...data } = o;
