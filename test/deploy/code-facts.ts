@@ -52,15 +52,19 @@ function walk(node: ts.Node, visit: (n: ts.Node) => void): void {
   node.forEachChild((child) => walk(child, visit));
 }
 
-/** Every string literal (and template without substitutions) in src/, e.g. route paths. */
-export function stringLiteralsInSource(): Set<string> {
+/** Every string literal (and template without substitutions) in the files, e.g. route paths. */
+export function stringLiteralsIn(files: string[]): Set<string> {
   const found = new Set<string>();
-  for (const file of sourceFiles(path.join(REPO_ROOT, "src"))) {
+  for (const file of files) {
     walk(parse(file), (n) => {
       if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) found.add(n.text);
     });
   }
   return found;
+}
+
+export function stringLiteralsInSource(): Set<string> {
+  return stringLiteralsIn(sourceFiles(path.join(REPO_ROOT, "src")));
 }
 
 /**
@@ -102,9 +106,12 @@ export function shutdownGraceMs(command: string): number | undefined {
     if (ts.isNumericLiteral(e)) return Number(e.text.replaceAll("_", ""));
     if (ts.isIdentifier(e)) return evaluate(consts.get(e.text));
     if (ts.isParenthesizedExpression(e)) return evaluate(e.expression);
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AsteriskToken) {
+    if (ts.isBinaryExpression(e)) {
       const [a, b] = [evaluate(e.left), evaluate(e.right)];
-      return a !== undefined && b !== undefined ? a * b : undefined;
+      if (a === undefined || b === undefined) return undefined;
+      if (e.operatorToken.kind === ts.SyntaxKind.AsteriskToken) return a * b;
+      if (e.operatorToken.kind === ts.SyntaxKind.PlusToken) return a + b;
+      if (e.operatorToken.kind === ts.SyntaxKind.MinusToken) return a - b;
     }
     return undefined;
   };
