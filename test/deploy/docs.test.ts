@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadChart } from "./helm-chart.js";
+import { CHART_DIR, K8S_DIR, REPO_ROOT, findObject, resolveKustomization } from "./manifests.js";
+
+const deployDoc = readFileSync(path.join(REPO_ROOT, "docs/deploy.md"), "utf8");
+const chartReadme = readFileSync(path.join(CHART_DIR, "README.md"), "utf8");
+const chart = loadChart();
+
+function valuePathExists(p: string): boolean {
+  let node: unknown = chart.values;
+  for (const key of p.split(".")) {
+    if (node === null || typeof node !== "object" || !(key in (node as object))) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+describe("deployment docs", () => {
+  it("name only values that exist (in --set flags and in `code` spans)", () => {
+    const topLevel = Object.keys(chart.values).join("|");
+    const mentioned = new Set<string>();
+    for (const text of [deployDoc, chartReadme]) {
+      for (const m of text.matchAll(/--set\s+([A-Za-z0-9_.]+)=/g)) mentioned.add(m[1]);
+      for (const m of text.matchAll(new RegExp(`\`((?:${topLevel})(?:\\.[A-Za-z0-9_]+)*)\``, "g"))) mentioned.add(m[1]);
+    }
+    // The example typo is meant to be wrong.
+    mentioned.delete("api.replicaCont");
+    expect(mentioned.size).toBeGreaterThan(20);
+    expect([...mentioned].filter((p) => !valuePathExists(p))).toEqual([]);
+  });
+
+  it("give the manual-tick command for the CronJob that exists", () => {
+    const cron = findObject(resolveKustomization(K8S_DIR), "CronJob", "market-reports-tick");
+    const command = `kubectl create job --namespace reports --from=cronjob/${cron.metadata.name} manual-tick-$(date +%s)`;
+    expect(deployDoc).toContain(command);
+    expect(chartReadme).toContain(`--from=cronjob/${cron.metadata.name} manual-tick-$(date +%s)`);
+  });
+
+  it("cover install, values, scaling, upgrading and what was not exercised", () => {
+    for (const heading of ["### Install with Helm", "### Values to set", "### Trigger a tick by hand", "### Scaling", "### Upgrading", "### What was checked here, and what was not"]) {
+      expect(deployDoc).toContain(heading);
+    }
+    expect(deployDoc).toMatch(/no Docker engine, no Kubernetes cluster and no `helm` binary/);
+    expect(deployDoc).toContain("helm install market-reports ./helm/market-reports");
+  });
+});
