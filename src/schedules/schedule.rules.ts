@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { REPORT_TYPES } from "../reports/report-types.js";
+import { REPORT_TYPES } from "../figures/report-types.js";
 import { isValidTimeZone } from "../time/next-run-at.js";
 
 /**
