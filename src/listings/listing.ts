@@ -87,13 +87,20 @@ export function assertValidListingQuery(query: ListingQuery): void {
   for (const zip of query.zips) {
     if (!ZIP_PATTERN.test(zip)) problems.push(`zips: "${zip}" is not a five-digit ZIP code`);
   }
-  if (query.city === null && query.zips.length === 0) problems.push("city/zips: give a city or at least one ZIP code");
   if (!(query.from instanceof Date) || Number.isNaN(query.from.getTime())) problems.push("from: must be a valid date");
   if (!(query.to instanceof Date) || Number.isNaN(query.to.getTime())) problems.push("to: must be a valid date");
   else if (query.from.getTime() >= query.to.getTime()) problems.push("from: must be before to");
   if (problems.length > 0) {
     throw new ListingSourceError(`Invalid listing query: ${problems.join("; ")}`, { kind: "permanent" });
   }
+}
+
+/**
+ * A query with neither a city nor ZIP codes names no area. Sources answer it with no listings (a
+ * "no activity" report that says to check the area) rather than fetching a whole MLS feed.
+ */
+export function namesAnArea(query: ListingQuery): boolean {
+  return query.city !== null || query.zips.length > 0;
 }
 
 /** "92101-1234" → "92101"; anything that isn't a US ZIP is kept trimmed, empty → null. */

@@ -1,4 +1,4 @@
-import { assertValidListingQuery, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
+import { assertValidListingQuery, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
 import { seededRandom } from "./seeded-random.js";
 
 /**
@@ -119,9 +119,10 @@ export function createSampleMarketSource(): ListingSource {
   };
 }
 
-/** The sample market's listings for a query, as of `query.to`. Unknown city or ZIPs → []. */
+/** The sample market's listings for a query, as of `query.to`. Unknown city or ZIPs, or no area → []. */
 export function sampleListings(query: ListingQuery): Listing[] {
   assertValidListingQuery(query);
+  if (!namesAnArea(query)) return [];
   const from = query.from.getTime();
   const to = query.to.getTime();
   const firstDay = Math.floor(from / DAY_MS) - MAX_LIFE_DAYS;

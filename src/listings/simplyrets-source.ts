@@ -1,4 +1,4 @@
-import { assertValidListingQuery, ListingSourceError, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
+import { assertValidListingQuery, ListingSourceError, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
 import { normalizeSimplyRetsListing } from "./simplyrets-listing.js";
 
 export interface SimplyRetsSourceOptions {
@@ -104,6 +104,7 @@ export function createSimplyRetsSource(options: SimplyRetsSourceOptions): Listin
     name: "simplyrets",
     async fetchListings(query, signal) {
       assertValidListingQuery(query);
+      if (!namesAnArea(query)) return [];
       const onMarket = await search(query, ["Active", "ActiveUnderContract", "Pending", "ComingSoon"], null, query.to, signal);
       const closed = await search(query, ["Closed"], new Date(query.from.getTime() - settings.closedLookbackMs), query.to, signal);
       const offMarket = await search(query, ["Withdrawn", "Expired"], query.from, query.to, signal);

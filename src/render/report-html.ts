@@ -100,7 +100,7 @@ export function renderReportHtml(input: ReportHtmlInput): string {
 <div class="meta"><span>Prepared by <strong>${input.accountName}</strong></span><span>Data as of ${formatInstant(input.asOf, period.timezone)}</span></div>
 </header>
 <div class="content">
-${figures.noActivity ? noActivityPanel(figures, area.title, range, days) : activityBody(input, days)}
+${figures.noActivity ? noActivityPanel(figures, area, range, days) : activityBody(input, days)}
 </div>
 ${methodology(input, area.title, range, previousRange, days)}
 </main>
@@ -115,11 +115,18 @@ function unsafeCss(css: string): SafeHtml {
   return new SafeHtml(css);
 }
 
-function areaName(city: string | null, zips: readonly string[]): { title: string; detail: string | null } {
+interface AreaName {
+  title: string;
+  detail: string | null;
+  /** False when the schedule names neither a city nor a ZIP code. */
+  named: boolean;
+}
+
+function areaName(city: string | null, zips: readonly string[]): AreaName {
   const zipText = zips.length === 0 ? null : zips.length <= 6 ? `${zips.length === 1 ? "ZIP" : "ZIPs"} ${zips.join(", ")}` : `${zips.length} ZIP codes`;
-  if (city !== null && city.trim() !== "") return { title: city.trim(), detail: zipText };
-  if (zipText !== null) return { title: zipText, detail: null };
-  return { title: "Your market", detail: null };
+  if (city !== null && city.trim() !== "") return { title: city.trim(), detail: zipText, named: true };
+  if (zipText !== null) return { title: zipText, detail: null, named: true };
+  return { title: "No area selected", detail: null, named: false };
 }
 
 function activityBody(input: ReportHtmlInput, days: number): SafeHtml {
@@ -190,7 +197,14 @@ function detailTable(area: AreaFigures, rows: readonly MetricKey[], days: number
   )}</tbody></table>`;
 }
 
-function noActivityPanel(figures: MarketFigures, areaTitle: string, range: string, days: number): SafeHtml {
+function noActivityPanel(figures: MarketFigures, area: AreaName, range: string, days: number): SafeHtml {
+  if (!area.named) {
+    return html`<section class="no-activity">
+<h2>No activity in this period</h2>
+<p>This report names no city or ZIP code, so there is no market to describe. Edit the schedule to choose an area.</p>
+</section>`;
+  }
+  const areaTitle = area.title;
   const previous = figures.area.previous;
   const hadActivity = previous.newListings + previous.closedSales + previous.newPendings + previous.activeInventory > 0;
   return html`<section class="no-activity">

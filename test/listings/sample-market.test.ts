@@ -79,14 +79,15 @@ describe("sample market", () => {
     expect(listings.some((l) => l.originalListPrice !== null && l.originalListPrice > l.listPrice!)).toBe(true);
   });
 
-  it("returns no listings for an unknown city or ZIP, or a ZIP outside the city", () => {
+  it("returns no listings for an unknown city or ZIP, a ZIP outside the city, or no area at all", () => {
+    expect(sampleListings({ city: null, zips: [], ...WINDOW })).toEqual([]);
     expect(sampleListings({ city: "Springfield", zips: [], ...WINDOW })).toEqual([]);
     expect(sampleListings({ city: null, zips: ["10001"], ...WINDOW })).toEqual([]);
     expect(sampleListings({ city: "San Diego", zips: ["77006"], ...WINDOW })).toEqual([]);
   });
 
-  it("rejects a query with no area or a reversed window as permanent", () => {
-    expect(() => sampleListings({ city: null, zips: [], ...WINDOW })).toThrow(ListingSourceError);
+  it("rejects a reversed window or a malformed ZIP as permanent", () => {
+    expect(() => sampleListings({ city: "Houston", zips: [], from: WINDOW.to, to: WINDOW.from })).toThrow(ListingSourceError);
     expect(() => sampleListings({ city: "Houston", zips: [], from: WINDOW.to, to: WINDOW.from })).toThrow("from: must be before to");
     expect(() => sampleListings({ city: "Houston", zips: ["9210"], ...WINDOW })).toThrow('"9210" is not a five-digit ZIP');
   });

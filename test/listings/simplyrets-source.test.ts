@@ -183,10 +183,15 @@ describe("SimplyRETS source", () => {
     await expect(pending).rejects.toThrow("worker shutting down");
   });
 
-  it("rejects a query without an area as permanent, naming the fields", async () => {
-    const error = await failure(source().fetchListings({ ...QUERY, city: null, zips: [] }));
+  it("answers a query that names no area with no listings, without fetching the whole feed", async () => {
+    expect(await source().fetchListings({ ...QUERY, city: null, zips: [] })).toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("rejects a malformed query as permanent, naming the field", async () => {
+    const error = await failure(source().fetchListings({ ...QUERY, zips: ["ABCDE"] }));
     expect(error.kind).toBe("permanent");
-    expect(error.message).toContain("city/zips");
+    expect(error.message).toContain('zips: "ABCDE" is not a five-digit ZIP code');
     expect(fake.requests).toHaveLength(0);
   });
 });

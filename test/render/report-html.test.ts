@@ -111,6 +111,12 @@ describe("renderReportHtml", () => {
     expect(page).toContain("Methodology");
   });
 
+  it("says plainly when the schedule names no area", () => {
+    const page = renderReportHtml(input({ figures: empty, city: null, zips: [] }));
+    expect(page).toContain("<h1>No area selected</h1>");
+    expect(page).toContain("This report names no city or ZIP code");
+  });
+
   it("mentions the previous period's activity when only the current one is empty", () => {
     const quiet = computeMarketFigures(
       FIXTURE.filter((l) => l.status === "Closed"),
