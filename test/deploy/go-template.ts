@@ -776,7 +776,7 @@ function builtinFunctions(): Record<string, TemplateFunction> {
     ternary: (a, b, cond) => (truthy(cond) ? a : b),
     quote: (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => goQuote(strval(a))).join(" "),
     squote: (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => `'${strval(a)}'`).join(" "),
-    toString: (v) => strval(v),
+    toString: (v: unknown) => strval(v),
     int: (v) => toInt(v),
     int64: (v) => toInt(v),
     trunc: (n, s) => {

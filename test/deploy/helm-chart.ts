@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { TemplateSet, isMap } from "./go-template.js";
 import { CHART_DIR, parseYamlDocuments, type K8sObject } from "./manifests.js";

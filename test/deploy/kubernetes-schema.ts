@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import ts from "typescript";
 import { REPO_ROOT, objectId, type K8sObject } from "./manifests.js";
 
