@@ -112,13 +112,14 @@ export function medianPriceByZipChart(rows: readonly ZipPrice[], areaMedian: num
       return html`${label}<text x="${left}" y="${y + 15}" font-size="${FONT - 1}" fill="${CHART_COLORS.muted}" font-style="italic">no sales in the period</text>`;
     }
     const w = Math.max(2, scale(row.medianClosePrice) - left);
-    return html`${label}<rect x="${left}" y="${y + 4}" width="${n(w)}" height="${rowHeight - 8}" rx="2" fill="${CHART_COLORS.secondary}"/><text x="${n(left + w + 6)}" y="${y + 15}" font-size="${FONT}" fill="${CHART_COLORS.ink}"><tspan font-weight="600">${formatCompactCurrency(row.medianClosePrice)}</tspan><tspan fill="${CHART_COLORS.muted}"> · ${formatCount(row.closedSales)} ${row.closedSales === 1 ? "sale" : "sales"}</tspan></text>`;
+    return html`${label}<rect x="${left}" y="${y + 4}" width="${n(w)}" height="${rowHeight - 8}" rx="2" fill="${CHART_COLORS.secondary}"/><text x="${n(left + w + 6)}" y="${y + 15}" font-size="${FONT}" fill="${CHART_COLORS.ink}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"><tspan font-weight="600">${formatCompactCurrency(row.medianClosePrice)}</tspan><tspan fill="${CHART_COLORS.muted}"> · ${formatCount(row.closedSales)} ${row.closedSales === 1 ? "sale" : "sales"}</tspan></text>`;
   });
   const marker =
     areaMedian === null
       ? ""
       : html`<line x1="${n(scale(areaMedian))}" x2="${n(scale(areaMedian))}" y1="${top - 4}" y2="${height - 6}" stroke="${CHART_COLORS.primary}" stroke-width="1" stroke-dasharray="3 3"/><text x="${n(scale(areaMedian))}" y="${top - 8}" text-anchor="middle" font-size="${FONT - 1}" fill="${CHART_COLORS.primary}">Area median ${formatCompactCurrency(areaMedian)}</text>`;
-  return svg(WIDTH, height, "Median sale price by ZIP code", html`${bars}${marker}`);
+  // The marker goes first so bars and their labels draw over it.
+  return svg(WIDTH, height, "Median sale price by ZIP code", html`${marker}${bars}`);
 }
 
 /** Grouped columns per local week: new listings beside closed sales. Partial weeks are lighter. */
