@@ -87,8 +87,9 @@ export async function buildReport(
     asOf: now,
     accountName,
     dataSource: describeListingSource(parts.listings.name),
+    sampleData: parts.listings.name === "sample-market",
   });
-  const headline = headlineFigures(figures).map((h) => ({ label: h.label, value: String(h.value), ...(h.change ? { change: h.change } : {}) }));
+  const headline = headlineFigures(figures, reportType).map((h) => ({ label: h.label, value: h.value, ...(h.change ? { change: h.change } : {}) }));
 
   const htmlKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "html");
   const htmlBytes = Buffer.from(html, "utf8");
