@@ -101,6 +101,7 @@ describe("values.yaml and values.schema.json", () => {
 
   it("is strict everywhere except the documented free-form maps", () => {
     const freeForm = new Set([
+      "global",
       "commonLabels",
       "podAnnotations",
       "nodeSelector",
@@ -114,11 +115,10 @@ describe("values.yaml and values.schema.json", () => {
     ]);
     const loose: string[] = [];
     const walk = (s: Record<string, any>, at: string) => {
-      if (s.type === "object" || (Array.isArray(s.type) && s.type.includes("object"))) {
+      if (s.type === "object") {
         const strict = s.additionalProperties === false;
-        const typedMap = typeof s.additionalProperties === "object"; // e.g. resources.requests: name → quantity
-        if (!strict && !typedMap && !freeForm.has(at)) loose.push(at);
-        if (typeof s.additionalProperties === "object" && s.additionalProperties.type === "string" && !freeForm.has(at) && !/\.resources\.(requests|limits)$/.test(at)) loose.push(at);
+        const quantities = /\.resources\.(requests|limits)$/.test(at); // any resource name → quantity
+        if (!strict && !quantities && !freeForm.has(at)) loose.push(at);
       }
       for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, any>)) walk(v, at ? `${at}.${k}` : k);
       if (s.items) walk(s.items, `${at}[]`);
