@@ -146,8 +146,10 @@ describe("k8s/ agrees with the code", () => {
     for (const o of workloads) {
       const component = o.metadata.labels?.["app.kubernetes.io/component"] ?? "";
       for (const c of podSpecOf(o)!.containers) {
-        // `command` would bypass the image's ENTRYPOINT (tini + node dist/cli.js).
+        // `command` would bypass the image's ENTRYPOINT (tini + node dist/cli.js), and another
+        // working directory would break its relative dist/cli.js.
         expect(c.command, `${objectId(o)} ${c.name}`).toBeUndefined();
+        expect((c as { workingDir?: string }).workingDir, `${objectId(o)} ${c.name}`).toBeUndefined();
         expect(CLI_COMMANDS, `${objectId(o)} ${c.name}`).toContain(c.args?.[0]);
         expect(c.args?.[0], `${objectId(o)}`).toBe(expected[component]);
       }
