@@ -33,8 +33,8 @@ describe("Dockerfile", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) expect(baseImage(stage)).toMatch(/^node:\d+-(bookworm|trixie)-slim$/);
     const major = Number(/^node:(\d+)-/.exec(baseImage(runtime))![1]);
-    // LTS lines are the even majors; the engines field is the floor.
-    expect(major % 2).toBe(0);
+    // Up to Node 26 only even majors became LTS; from 27 on every major does. engines is the floor.
+    expect(major >= 27 || major % 2 === 0, `node ${major} is not an LTS line`).toBe(true);
     expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec((pkg as any).engines.node)![0]));
   });
 
