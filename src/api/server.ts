@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { sql } from "kysely";
 import type { AppDeps } from "../app/app-deps.js";
@@ -9,6 +8,7 @@ import { createContextFromRequest } from "./context.js";
 import { reportLinkRoutes } from "./http/report-link-routes.js";
 import { unsubscribeRoutes } from "./http/unsubscribe-pages.js";
 import { appRouter } from "./router.js";
+import { trpcExpressHandler } from "./trpc-express-handler.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -53,9 +53,9 @@ export function createApiApp(deps: AppDeps, metrics: ApiMetrics = createApiMetri
 
   app.use(
     "/trpc",
-    createExpressMiddleware({
+    trpcExpressHandler({
       router: appRouter,
-      createContext: ({ req }) => createContextFromRequest(deps, req),
+      createContext: (req) => createContextFromRequest(deps, req),
       maxBodySize: 256 * 1024,
       onError({ error, path, ctx }) {
         metrics.errors.inc({ procedure: path ?? "unknown", code: error.code });

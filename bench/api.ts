@@ -1,0 +1,102 @@
+/**
+ * bench:api — autocannon at 32 connections against schedules.list (50 rows) and schedules.create,
+ * on our tRPC API and, in the same run, a bare express + pg handler doing the same SQL under the
+ * same RLS setup. Each server runs in its own process; autocannon runs here.
+ *   npx tsx bench/api.ts [--seconds 10] [--connections 32]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import autocannon from "autocannon";
+import { createAccount } from "../src/accounts/account.repository.js";
+import { createTestDatabase } from "../test/support/database.js";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const seconds = arg("seconds", 10);
+const connections = arg("connections", 32);
+
+const body = {
+  name: "Weekly Market Snapshot",
+  report_type: "market_snapshot",
+  city: "San Diego",
+  zip_codes: ["92101", "92103"],
+  cadence: "weekly",
+  weekly_dow: 1,
+  send_hour: 9,
+  send_minute: 0,
+  timezone: "America/Los_Angeles",
+  recipients: ["client@example.com", "other@example.com"],
+};
+
+function startServer(kind: "ours" | "bare", url: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/api-server-process.ts", kind, url, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve(child));
+    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+}
+
+async function load(url: string, options: Partial<autocannon.Options>) {
+  const result = await autocannon({ url, connections, duration: seconds, ...options });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+const db = await createTestDatabase("mr_bench_api", 4);
+try {
+  const { apiKey } = await createAccount(db.handle.db, "Bench Realty");
+  const account = (await db.handle.db.selectFrom("accounts").select("id").executeTakeFirstOrThrow()).id;
+  for (let i = 0; i < 60; i++) {
+    await db.handle.db
+      .insertInto("schedules")
+      .values({ account_id: account, name: `Schedule ${i}`, report_type: "market_snapshot", city: "San Diego", zip_codes: ["92101"], cadence: "daily", recipients: ["a@example.com", "b@example.com"], next_run_at: new Date(Date.now() + 86_400_000) })
+      .execute();
+  }
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const ours = await startServer("ours", db.url, 4101);
+  const bare = await startServer("bare", db.url, 4102);
+  try {
+    const listInput = encodeURIComponent(JSON.stringify({ limit: 50 }));
+    // Warm both (JIT, pools) before measuring.
+    await autocannon({ url: `http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, connections, duration: 2, headers: auth });
+    await autocannon({ url: "http://127.0.0.1:4102/schedules", connections, duration: 2, headers: auth });
+
+    const oursList = await load(`http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, { headers: auth });
+    const bareList = await load("http://127.0.0.1:4102/schedules", { headers: auth });
+    const post = { method: "POST" as const, headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) };
+    const oursCreate = await load("http://127.0.0.1:4101/trpc/schedules.create", post);
+    const bareCreate = await load("http://127.0.0.1:4102/schedules", post);
+
+    const oursRps = (oursList.rps + oursCreate.rps) / 2;
+    const bareRps = (bareList.rps + bareCreate.rps) / 2;
+    console.log(`list:   ours ${oursList.rps.toFixed(0)} req/s (p99 ${oursList.p99} ms), bare ${bareList.rps.toFixed(0)} req/s (p99 ${bareList.p99} ms)`);
+    console.log(`create: ours ${oursCreate.rps.toFixed(0)} req/s (p99 ${oursCreate.p99} ms), bare ${bareCreate.rps.toFixed(0)} req/s (p99 ${bareCreate.p99} ms)`);
+    console.log(
+      JSON.stringify({
+        bench: "api",
+        unit: "req/s",
+        ours: Math.round(oursRps),
+        ceiling: null,
+        reference: Math.round(bareRps),
+        vs_ceiling: null,
+        vs_reference: Number((oursRps / bareRps).toFixed(3)),
+        list_ours: Math.round(oursList.rps),
+        list_reference: Math.round(bareList.rps),
+        create_ours: Math.round(oursCreate.rps),
+        create_reference: Math.round(bareCreate.rps),
+        p99_ms_ours_list: oursList.p99,
+        p99_ms_reference_list: bareList.p99,
+        p99_ms_ours_create: oursCreate.p99,
+        p99_ms_reference_create: bareCreate.p99,
+        connections,
+        seconds,
+      }),
+    );
+  } finally {
+    ours.kill("SIGTERM");
+    bare.kill("SIGTERM");
+  }
+} finally {
+  await db.drop();
+}

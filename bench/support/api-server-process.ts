@@ -1,0 +1,17 @@
+import pino from "pino";
+import { createApiApp, listen } from "../../src/api/server.js";
+import { connectDatabase } from "../../src/db/connect.js";
+import { parseEnv } from "../../src/config/env.js";
+import { startBareApi } from "./bare-api-server.js";
+
+/** Runs one server for the API benchmark in its own process: `ours` or `bare`. */
+const [kind, databaseUrl, port] = process.argv.slice(2);
+if (kind === "ours") {
+  const handle = await connectDatabase({ databaseUrl, poolSize: 20 });
+  const env = parseEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", UNSUBSCRIBE_SECRET: "bench-secret-0123456789" });
+  await listen(createApiApp({ env, db: handle.db, logger: pino({ level: "silent" }) }), Number(port), "127.0.0.1");
+} else {
+  await startBareApi(databaseUrl!, Number(port));
+}
+process.stdout.write("ready\n");
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
