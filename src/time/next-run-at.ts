@@ -14,19 +14,25 @@ export interface ScheduleTiming {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
+// Checking a zone builds an Intl.DateTimeFormat, which is slow; there are only a few hundred
+// zones, so both answers are remembered.
+const zones = new Map<string, IANAZone>();
+const invalidZones = new Set<string>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  if (zones.has(zone)) return true;
+  if (invalidZones.has(zone)) return false;
+  if (!IANAZone.isValidZone(zone)) {
+    if (invalidZones.size < 1_000) invalidZones.add(zone);
+    return false;
+  }
+  zones.set(zone, IANAZone.create(zone));
+  return true;
 }
 
-const zones = new Map<string, IANAZone>();
 function zoneOf(name: string): IANAZone {
-  let zone = zones.get(name);
-  if (!zone) {
-    if (!IANAZone.isValidZone(name)) throw new RangeError(`unknown time zone "${name}"`);
-    zone = IANAZone.create(name);
-    zones.set(name, zone);
-  }
-  return zone;
+  if (!isValidTimeZone(name)) throw new RangeError(`unknown time zone "${name}"`);
+  return zones.get(name)!;
 }
 
 /**
