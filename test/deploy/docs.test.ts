@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { loadChart } from "./helm-chart.js";
 import { CHART_DIR, K8S_DIR, REPO_ROOT, findObject, resolveKustomization } from "./manifests.js";
 
-const deployDoc = readFileSync(path.join(REPO_ROOT, "docs/deploy.md"), "utf8");
+// The README's "Deploy" section, up to the next top-level heading.
+const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+const deployDoc = readme.slice(readme.indexOf("\n## Deploy\n")).split(/\n## (?!Deploy\n)/)[0]!;
 const chartReadme = readFileSync(path.join(CHART_DIR, "README.md"), "utf8");
 const chart = loadChart();
 
