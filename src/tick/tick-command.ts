@@ -4,6 +4,7 @@ import { ConfigError, parseEnv } from "../config/env.js";
 import { connectDatabase, type DatabaseHandle } from "../db/connect.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import type { JobQueue } from "../queue/job-queue.js";
+import { topologyFor } from "../queue/rabbitmq-topology.js";
 import { runTick, type TickSummary } from "./tick.js";
 
 /*
@@ -22,14 +23,15 @@ Options:
   --help       show this help
 
 Environment: DATABASE_URL and AMQP_URL (required), TICK_BUDGET_SECONDS (default 50: claiming stops
-before it; the process never outlives it), LOG_LEVEL.
+before it; the process never outlives it), AMQP_PREFIX (exchange/queue name prefix, default
+market-reports), LOG_LEVEL.
 Prints one JSON line at the end: {"due","claimed","published","republished","failed","ms"}.
 Exits 0 when done; 1 with one line on stderr when Postgres or RabbitMQ cannot be reached or a
 publish fails (the runs stay pending and the next tick publishes them); 2 for bad usage.`;
 
 export interface TickCommandDeps {
   env?: NodeJS.ProcessEnv;
-  /** Topology prefix (tests isolate their queues); default the shared names. */
+  /** Topology prefix (tests isolate their queues); default AMQP_PREFIX, else the shared names. */
   queuePrefix?: string;
   logger?: Logger;
   stdout?: (line: string) => void;
@@ -82,11 +84,18 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
   }
 
   let env;
+  let queuePrefix: string | undefined;
   try {
     env = parseEnv(deps.env ?? process.env);
+    queuePrefix = deps.queuePrefix ?? ((deps.env ?? process.env).AMQP_PREFIX?.trim() || undefined);
+    if (queuePrefix !== undefined) topologyFor(queuePrefix);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`tick: ${e.problems.join("; ")}`);
+      return 1;
+    }
+    if (e instanceof RangeError) {
+      err(`tick: AMQP_PREFIX: ${e.message}`);
       return 1;
     }
     throw e;
@@ -125,7 +134,7 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
         : import("../queue/rabbitmq-queue.js").then(({ createRabbitQueue }) =>
             createRabbitQueue({
               url: env.AMQP_URL!,
-              prefix: deps.queuePrefix,
+              prefix: queuePrefix,
               logger,
               connectionName: "market-reports tick",
             }),
