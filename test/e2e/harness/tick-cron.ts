@@ -21,7 +21,10 @@ export interface TickLauncher {
   launches: TickLaunch[];
   /** One `tick` process, as `kubectl create job --from=cronjob/...` would start it. */
   launch(options?: { args?: string[]; env?: Record<string, string> }): TickLaunch;
-  /** Starts a new tick every `intervalMs` while none of the cron's own is running (concurrencyPolicy: Forbid). */
+  /**
+   * Starts a new tick now and every `intervalMs`, skipping a beat while the cron's previous one
+   * still runs (concurrencyPolicy: Forbid). Does nothing when the cron already runs.
+   */
   startCron(intervalMs: number): void;
   /** No more cron ticks; waits for the ones running. */
   stopCron(): Promise<void>;
@@ -49,6 +52,7 @@ export function tickLauncher(baseEnv: Record<string, string>, logDir: string): T
     launches,
     launch,
     startCron(intervalMs) {
+      if (timer) return;
       const fire = () => {
         if (cronRunning) return;
         const t = launch();
