@@ -1,0 +1,320 @@
+import puppeteer, {
+  ConnectionClosedError,
+  ProtocolError,
+  TimeoutError,
+  type Browser,
+  type CDPSession,
+} from "puppeteer-core";
+import type { Logger } from "../log/logger.js";
+import { chromiumLaunchOptions, type PaperFormat } from "./chromium-launch.js";
+import { openIsolatedPage, PageCrashedError, printIsolatedPage, type IsolatedPage } from "./isolated-page.js";
+
+export interface RenderOptions {
+  format?: PaperFormat;
+  timeoutMs?: number;
+}
+
+export interface PdfRenderer {
+  render(html: string, options?: RenderOptions): Promise<Buffer>;
+  close(): Promise<void>;
+  /** Browser launches after the first one: crashes, disconnects and recycling after N jobs. */
+  readonly restarts: number;
+}
+
+export interface BrowserPdfRenderer extends PdfRenderer {
+  /** The running browser's process id, undefined while none runs. For tests and diagnostics. */
+  readonly browserPid: number | undefined;
+}
+
+/**
+ * Why a render failed. Transient failures (browser crash or disconnect, timeout, launch hiccup)
+ * may succeed on a retry; permanent ones (bad input, a missing executable) will not.
+ */
+export class PdfRenderError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "PdfRenderError";
+  }
+}
+
+export interface BrowserPdfRendererOptions {
+  executablePath: string;
+  /** Relaunch the browser after this many jobs, to bound memory that leaks across contexts. */
+  maxJobsPerBrowser?: number;
+  /**
+   * Blank isolated pages opened ahead of demand. Each job still gets a context nobody used
+   * before; opening it while the worker waits on the network takes its cost off the job.
+   */
+  warmPages?: number;
+  defaultTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** One browser process and everything this renderer knows about it. */
+interface BrowserGeneration {
+  readonly browser: Browser;
+  readonly session: CDPSession;
+  readonly pid: number | undefined;
+  jobs: number;
+  inFlight: number;
+  retiring: boolean;
+  dead: boolean;
+  warm: Promise<IsolatedPage | undefined>[];
+  /** Settles once the browser of a retiring generation has been closed. */
+  retired?: Promise<void>;
+  markDrained?: () => void;
+}
+
+const CLOSE_GRACE_MS = 5_000;
+
+export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): BrowserPdfRenderer {
+  const maxJobsPerBrowser = options.maxJobsPerBrowser ?? 200;
+  const warmPages = options.warmPages ?? 2;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+  const logger = options.logger;
+  if (!Number.isInteger(maxJobsPerBrowser) || maxJobsPerBrowser < 1) {
+    throw new RangeError("maxJobsPerBrowser must be an integer of at least 1");
+  }
+  if (!Number.isInteger(warmPages) || warmPages < 0) {
+    throw new RangeError("warmPages must be an integer of at least 0");
+  }
+
+  let current: BrowserGeneration | undefined;
+  /** Every generation whose browser may still run, including retiring ones still draining. */
+  const live = new Set<BrowserGeneration>();
+  let launching: Promise<BrowserGeneration> | undefined;
+  let launches = 0;
+  let closed = false;
+
+  async function launch(): Promise<BrowserGeneration> {
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch(chromiumLaunchOptions(options.executablePath));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const permanent = code === "ENOENT" || code === "EACCES";
+      throw new PdfRenderError(`could not launch Chromium at ${options.executablePath}: ${messageOf(error)}`, !permanent, {
+        cause: error,
+      });
+    }
+    launches++;
+    let session: CDPSession;
+    try {
+      session = await browser.target().createCDPSession();
+    } catch (error) {
+      killProcessGroup(browser.process()?.pid);
+      throw new PdfRenderError(`Chromium started but did not answer: ${messageOf(error)}`, true, { cause: error });
+    }
+    const generation: BrowserGeneration = {
+      browser,
+      session,
+      pid: browser.process()?.pid,
+      jobs: 0,
+      inFlight: 0,
+      retiring: false,
+      dead: false,
+      warm: [],
+    };
+    live.add(generation);
+    browser.once("disconnected", () => {
+      generation.dead = true;
+      live.delete(generation);
+      if (current === generation) current = undefined;
+      if (!generation.retiring && !closed) {
+        logger?.warn({ pid: generation.pid, jobs: generation.jobs }, "Chromium disconnected; the next render relaunches it");
+      }
+      // A browser that dropped its pipe but still runs would hold memory forever.
+      killProcessGroup(generation.pid);
+      generation.markDrained?.();
+    });
+    logger?.info({ pid: generation.pid, restarts: launches - 1 }, "Chromium launched");
+    return generation;
+  }
+
+  function retire(generation: BrowserGeneration): void {
+    generation.retiring = true;
+    if (current === generation) current = undefined;
+    generation.retired = new Promise<void>((resolve) => {
+      generation.markDrained = resolve;
+      if (generation.inFlight === 0) resolve();
+    }).then(async () => {
+      for (const warm of generation.warm.splice(0)) void warm.then((page) => page?.context.close().catch(() => undefined));
+      await closeBrowser(generation);
+    });
+  }
+
+  async function acquire(): Promise<BrowserGeneration> {
+    for (;;) {
+      if (closed) throw new PdfRenderError("the PDF renderer is closed", false);
+      const generation = current;
+      if (generation && !generation.dead && !generation.retiring) {
+        generation.inFlight++;
+        generation.jobs++;
+        if (generation.jobs >= maxJobsPerBrowser) retire(generation);
+        return generation;
+      }
+      if (generation?.retiring) {
+        await generation.retired;
+        continue;
+      }
+      if (!launching) {
+        launching = launch().finally(() => {
+          launching = undefined;
+        });
+        launching.then(
+          (launched) => {
+            if (!closed) current = launched;
+          },
+          () => undefined,
+        );
+      }
+      await launching;
+    }
+  }
+
+  function release(generation: BrowserGeneration): void {
+    generation.inFlight--;
+    if (generation.inFlight === 0 && (generation.retiring || generation.dead)) generation.markDrained?.();
+  }
+
+  function refillWarmPages(generation: BrowserGeneration): void {
+    while (!closed && !generation.dead && !generation.retiring && generation.warm.length < warmPages) {
+      generation.warm.push(
+        openIsolatedPage(generation.browser, generation.session).catch((error: unknown) => {
+          logger?.debug({ err: messageOf(error) }, "could not open a warm page");
+          return undefined;
+        }),
+      );
+    }
+  }
+
+  async function takePage(generation: BrowserGeneration): Promise<IsolatedPage> {
+    const warm = generation.warm.shift();
+    refillWarmPages(generation);
+    const page = warm ? await warm : undefined;
+    if (page && !page.session.detached) return page;
+    if (page) await page.context.close().catch(() => undefined);
+    return openIsolatedPage(generation.browser, generation.session);
+  }
+
+  async function render(html: string, renderOptions: RenderOptions = {}): Promise<Buffer> {
+    if (typeof html !== "string" || html.length === 0) {
+      throw new PdfRenderError("html must be a non-empty string", false);
+    }
+    const format = renderOptions.format ?? "Letter";
+    if (format !== "Letter" && format !== "A4") {
+      throw new PdfRenderError(`format must be "Letter" or "A4", got ${JSON.stringify(format)}`, false);
+    }
+    const timeoutMs = renderOptions.timeoutMs ?? defaultTimeoutMs;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new PdfRenderError("timeoutMs must be a positive number", false);
+    }
+
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PdfRenderError(`rendering the PDF took longer than ${timeoutMs} ms`, true)), timeoutMs);
+    });
+    deadline.catch(() => undefined);
+
+    let generation: BrowserGeneration | undefined;
+    let page: IsolatedPage | undefined;
+    let pagePromise: Promise<IsolatedPage> | undefined;
+    const acquiring = acquire();
+    try {
+      generation = await Promise.race([acquiring, deadline]);
+      const acquired = generation;
+      pagePromise = takePage(acquired);
+      page = await Promise.race([pagePromise, deadline]);
+      const pdf = await Promise.race([printIsolatedPage(page, html, format), page.crashed, deadline]);
+      if (page.blockedRequests > 0) {
+        logger?.warn({ blockedRequests: page.blockedRequests }, "report HTML asked for remote resources; they were blocked");
+      }
+      return pdf;
+    } catch (error) {
+      throw classify(error, generation);
+    } finally {
+      clearTimeout(timer);
+      // A page still opening when the deadline struck is closed as soon as it exists.
+      const toClose = page ?? (pagePromise ? await pagePromise.catch(() => undefined) : undefined);
+      if (toClose) await withGrace(toClose.context.close()).catch(() => undefined);
+      if (generation) release(generation);
+      // The deadline struck while waiting for a browser: give back the slot once it arrives.
+      else acquiring.then(release, () => undefined);
+    }
+  }
+
+  async function closeBrowser(generation: BrowserGeneration): Promise<void> {
+    try {
+      await withGrace(generation.browser.close());
+    } catch {
+      // Closing politely failed or hung; the group kill below is the backstop.
+    }
+    killProcessGroup(generation.pid);
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    if (launching) await launching.catch(() => undefined);
+    current = undefined;
+    await Promise.all([...live].map((g) => closeBrowser(g)));
+  }
+
+  return {
+    render,
+    close,
+    get restarts() {
+      return Math.max(0, launches - 1);
+    },
+    get browserPid() {
+      return current && !current.dead ? current.pid : undefined;
+    },
+  };
+}
+
+function classify(error: unknown, generation: BrowserGeneration | undefined): PdfRenderError {
+  if (error instanceof PdfRenderError) return error;
+  const browserGone = generation?.dead === true;
+  if (
+    browserGone ||
+    // TargetCloseError is missing from puppeteer's public types; its name is stable.
+    (error instanceof Error && error.name === "TargetCloseError") ||
+    error instanceof ConnectionClosedError ||
+    error instanceof TimeoutError ||
+    error instanceof PageCrashedError
+  ) {
+    return new PdfRenderError(`Chromium failed while rendering: ${messageOf(error)}`, true, { cause: error });
+  }
+  // Chromium rejecting a command on a live page means the input is wrong; retrying repeats it.
+  if (error instanceof ProtocolError) {
+    return new PdfRenderError(`Chromium rejected the report: ${messageOf(error)}`, false, { cause: error });
+  }
+  return new PdfRenderError(`rendering the PDF failed: ${messageOf(error)}`, true, { cause: error });
+}
+
+function withGrace<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`gave up after ${CLOSE_GRACE_MS} ms`)), CLOSE_GRACE_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** puppeteer starts Chromium as the leader of its own process group; this ends the whole group. */
+function killProcessGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
