@@ -60,6 +60,10 @@ export const envSchema = z
     /** Where the embedded PGlite database and local reports/outbox live in development. */
     DATA_DIR: optionalString.default("./.data"),
     AMQP_URL: urlWith(["amqp:", "amqps:"]),
+    /** Exchange and queue name prefix: several installations (or test runs) can share one broker. */
+    AMQP_PREFIX: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v), {
+      message: "must be 1 to 100 letters, digits, dots, dashes or underscores",
+    }),
     S3_ENDPOINT: urlWith(["http:", "https:"]),
     S3_REGION: optionalString.default("us-east-1"),
     S3_BUCKET: optionalString,
@@ -88,6 +92,20 @@ export const envSchema = z
     TICK_BUDGET_SECONDS: intFrom(1, 3600, 50),
     WORKER_CONCURRENCY: intFrom(1, 64, 4),
     WORKER_MAX_ATTEMPTS: intFrom(1, 50, 5),
+    /** Backoff before each retry of a failed report job, in ms, comma-separated; the last repeats. */
+    WORKER_RETRY_DELAYS_MS: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === "") return undefined;
+        const delays = v.split(",").map((d) => Number(d.trim()));
+        if (delays.length > 20 || delays.some((d) => !Number.isInteger(d) || d < 100 || d > 86_400_000)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be up to 20 comma-separated whole milliseconds, each 100 to 86400000" });
+          return z.NEVER;
+        }
+        return delays;
+      }),
     WORKER_HEALTH_PORT: intFrom(1, 65535, 9464),
   })
   .superRefine((env, ctx) => {

@@ -13,7 +13,7 @@ export interface JobQueueChoice {
  * chosen, so a process on the in-process queue never loads amqplib and vice versa.
  */
 export async function createJobQueue(
-  env: Pick<Env, "AMQP_URL">,
+  env: Pick<Env, "AMQP_URL"> & Partial<Pick<Env, "AMQP_PREFIX" | "WORKER_RETRY_DELAYS_MS">>,
   logger: Logger,
   choice: JobQueueChoice = {},
 ): Promise<JobQueue> {
@@ -21,12 +21,13 @@ export async function createJobQueue(
     const { createRabbitQueue } = await import("./rabbitmq-queue.js");
     return createRabbitQueue({
       url: env.AMQP_URL,
-      prefix: choice.prefix,
+      prefix: choice.prefix ?? env.AMQP_PREFIX,
+      retryDelaysMs: env.WORKER_RETRY_DELAYS_MS,
       logger,
       connectionName: choice.connectionName,
     });
   }
   const { createInProcessQueue } = await import("./in-process-queue.js");
   logger.info("AMQP_URL is not set: using the in-process job queue (jobs live in this process only)");
-  return createInProcessQueue({ logger });
+  return createInProcessQueue({ logger, retryDelaysMs: env.WORKER_RETRY_DELAYS_MS });
 }
