@@ -40,7 +40,10 @@ function isExecutableFile(file: string): boolean {
  * Without it, returns the first browser found on the machine, or undefined so the caller can
  * fall back to storing HTML only.
  */
-export function findChromium(env: { CHROMIUM_PATH?: string; PATH?: string } = process.env): string | undefined {
+export function findChromium(
+  env: { CHROMIUM_PATH?: string; PATH?: string } = process.env,
+  wellKnownPaths: readonly string[] = WELL_KNOWN_PATHS,
+): string | undefined {
   const configured = env.CHROMIUM_PATH?.trim();
   if (configured) {
     if (!isExecutableFile(configured)) {
@@ -48,7 +51,7 @@ export function findChromium(env: { CHROMIUM_PATH?: string; PATH?: string } = pr
     }
     return configured;
   }
-  for (const candidate of WELL_KNOWN_PATHS) {
+  for (const candidate of wellKnownPaths) {
     if (isExecutableFile(candidate)) return candidate;
   }
   for (const dir of (env.PATH ?? "").split(path.delimiter)) {

@@ -1,3 +1,4 @@
+import { accessSync, constants } from "node:fs";
 import puppeteer, {
   ConnectionClosedError,
   ProtocolError,
@@ -91,13 +92,17 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   let closed = false;
 
   async function launch(): Promise<BrowserGeneration> {
+    // A missing binary will stay missing: no retry can fix it.
+    try {
+      accessSync(options.executablePath, constants.X_OK);
+    } catch (error) {
+      throw new PdfRenderError(`Chromium at ${options.executablePath} is missing or not executable`, false, { cause: error });
+    }
     let browser: Browser;
     try {
       browser = await puppeteer.launch(chromiumLaunchOptions(options.executablePath));
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const permanent = code === "ENOENT" || code === "EACCES";
-      throw new PdfRenderError(`could not launch Chromium at ${options.executablePath}: ${messageOf(error)}`, !permanent, {
+      throw new PdfRenderError(`could not launch Chromium at ${options.executablePath}: ${messageOf(error)}`, true, {
         cause: error,
       });
     }
