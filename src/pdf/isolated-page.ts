@@ -13,6 +13,8 @@ export interface IsolatedPage {
   readonly frameId: string;
   /** Rejects when the page's renderer crashes; never resolves. */
   readonly crashed: Promise<never>;
+  /** Set with `crashed`: a warm page whose renderer died while waiting must not be handed out. */
+  hasCrashed: boolean;
   blockedRequests: number;
 }
 
@@ -40,9 +42,11 @@ export async function openIsolatedPage(browser: Browser, browserSession: CDPSess
     });
     // Nobody awaits this until a job races against it; a crash before that must not be unhandled.
     crashed.catch(() => undefined);
-    session.on("Inspector.targetCrashed", () => rejectCrashed(new PageCrashedError()));
-
-    const page: IsolatedPage = { context, session, frameId: "", crashed, blockedRequests: 0 };
+    const page: IsolatedPage = { context, session, frameId: "", crashed, hasCrashed: false, blockedRequests: 0 };
+    session.on("Inspector.targetCrashed", () => {
+      page.hasCrashed = true;
+      rejectCrashed(new PageCrashedError());
+    });
     // Reports are self-contained HTML and SVG: any request is a mistake or an injection
     // (a tracking pixel, an internal URL, a file), so each one fails without leaving the browser.
     session.on("Fetch.requestPaused", (event: { requestId: string }) => {

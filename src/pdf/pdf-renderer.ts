@@ -201,7 +201,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     const warm = generation.warm.shift();
     refillWarmPages(generation);
     const page = warm ? await warm : undefined;
-    if (page && !page.session.detached) return page;
+    if (page && !page.session.detached && !page.hasCrashed) return page;
     if (page) await page.context.close().catch(() => undefined);
     return openIsolatedPage(generation.browser, generation.session);
   }

@@ -65,6 +65,17 @@ function processGroupMembers(pgid: number): number[] {
   return members;
 }
 
+/** Renderer processes of a browser: they share its process group and say so on their command line. */
+function rendererProcesses(browserPid: number): number[] {
+  return processGroupMembers(browserPid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer");
+    } catch {
+      return false;
+    }
+  });
+}
+
 function report(marker: string, rows = 20): string {
   const body = Array.from({ length: rows }, (_, i) => `<tr><td>${i + 1} Ocean Blvd</td><td>$${(700_000 + i * 1000).toLocaleString("en-US")}</td></tr>`).join("");
   return `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>
@@ -181,6 +192,25 @@ for (const executablePath of browsers) {
       expect(await pdfText(pdf)).toContain("after the crash");
       expect(renderer.restarts).toBe(before + 1);
       expect(renderer.browserPid).not.toBe(pid);
+    });
+
+    it("fails only the jobs whose renderer crashed, without restarting the browser", async () => {
+      await renderer.render(report("warm"));
+      const before = renderer.restarts;
+      const pid = renderer.browserPid as number;
+      const inFlight = renderer.render(report("doomed", 20_000)).then(() => "rendered", (e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const renderers = rendererProcesses(pid);
+      expect(renderers.length).toBeGreaterThan(0);
+      // Every renderer dies, the warm pages' ones included: those must not be handed out later.
+      for (const rendererPid of renderers) process.kill(rendererPid, "SIGKILL");
+      const outcome = await inFlight;
+      expect(outcome).toBeInstanceOf(PdfRenderError);
+      expect((outcome as PdfRenderError).transient).toBe(true);
+      const pdfs = await Promise.all([1, 2, 3].map((i) => renderer.render(report(`after renderer crash ${i}`))));
+      for (const [i, pdf] of pdfs.entries()) expect(await pdfText(pdf)).toContain(`after renderer crash ${i + 1}`);
+      expect(renderer.restarts).toBe(before);
+      expect(renderer.browserPid).toBe(pid);
     });
 
     it("recycles the browser after maxJobsPerBrowser jobs without failing any job", async () => {
