@@ -222,7 +222,13 @@ export async function checkInvariants(ctx: InvariantContext, expect: Expectation
     }
   }
   for (const m of received) {
-    if (!rowMessageIds.has(m.messageId)) ledgerProblems.push(`received message ${m.messageId} to ${m.to.join(",")} has no email_log row`);
+    const runId = m.reportId ? runOfReport.get(m.reportId) : undefined;
+    const row = runId ? rowsByPair.get(pairKey(runId, m.to[0])) : undefined;
+    if (!row) ledgerProblems.push(`received message ${m.messageId} to ${m.to.join(",")} has no email_log row`);
+    // A `sending` row has no message id yet: the worker died (or lost Postgres) before recording it.
+    else if (row.status === "sent" && !rowMessageIds.has(m.messageId)) {
+      ledgerProblems.push(`received message ${m.messageId} to ${m.to[0]} is not the one email_log recorded (${row.message_id})`);
+    }
   }
   violate("email_log and the SMTP server disagree", ledgerProblems);
   if (!expect.unknownOutcomesExpected) {
