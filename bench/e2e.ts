@@ -1,7 +1,7 @@
 /**
  * Due-to-inbox time: N schedules due at once (default 1,000; 3 recipients each, sample market,
- * PDFs), two real `worker` processes (WORKER_CONCURRENCY 4), `tick` processes started every
- * 2.5 s like the CronJob, real Postgres and RabbitMQ, s3rver and an SMTP server in this process.
+ * PDFs), two real `worker` processes (WORKER_CONCURRENCY 4), a `tick` process started every
+ * minute like the CronJob, real Postgres and RabbitMQ, s3rver and an SMTP server in this process.
  * Measures from the first tick's start until the SMTP server accepts the last email, and checks
  * that nothing was lost or doubled (the same invariants as the e2e suite).
  *
@@ -40,6 +40,7 @@ const { report, dueToInboxMs, system } = await runScenario({
     seed: { recipientsPerSchedule: 3, suppressEvery: 0, attachEvery: 0 },
     logLevel: "warn",
   },
+  tickIntervalMs: 60_000,
   finalTimeoutMs: 60 * 60_000,
 });
 

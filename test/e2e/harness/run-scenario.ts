@@ -8,6 +8,8 @@ export interface ScenarioOptions<T, I> {
   system: E2eSystemOptions;
   /** Start the tick cron before `during` (default true); false leaves the first ticks to `during`. */
   cronFirst?: boolean;
+  /** Default TICK_INTERVAL_MS; the benchmark uses the CronJob's real minute. */
+  tickIntervalMs?: number;
   /** The fault, run while the system works; its result is handed back for the test's assertions. */
   during?: (system: E2eSystem) => Promise<T>;
   /** Upper bound for every run to become final; a hang is a failure, not a timed assertion. */
@@ -34,9 +36,10 @@ export interface ScenarioResult<T, I> {
 export async function runScenario<T = undefined, I = undefined>(options: ScenarioOptions<T, I>): Promise<ScenarioResult<T, I>> {
   const system = await startE2eSystem(options.system);
   try {
-    if (options.cronFirst ?? true) system.ticks.startCron(TICK_INTERVAL_MS);
+    const interval = options.tickIntervalMs ?? TICK_INTERVAL_MS;
+    if (options.cronFirst ?? true) system.ticks.startCron(interval);
     const fault = options.during ? await options.during(system) : (undefined as T);
-    system.ticks.startCron(TICK_INTERVAL_MS);
+    system.ticks.startCron(interval);
     await system.waitUntilAllFinal(options.finalTimeoutMs);
     await system.settle();
     const expect = typeof options.expect === "function" ? options.expect(system, fault) : options.expect;
