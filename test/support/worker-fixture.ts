@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import pino from "pino";
+import { createAccount } from "../../src/accounts/account.repository.js";
+import { parseEnv, type Env } from "../../src/config/env.js";
+import type { Database, ScheduleRun } from "../../src/db/database.js";
+import { FINAL_RUN_STATUSES } from "../../src/db/database.js";
+import type { ListingSource } from "../../src/listings/listing.js";
+import { createSampleMarketSource } from "../../src/listings/sample-market.js";
+import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
+import { createObjectStore } from "../../src/storage/select-object-store.js";
+import type { ObjectStore } from "../../src/storage/object-store.js";
+import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
+import { startSmtpServer, type TestSmtpServer } from "../email/smtp-test-server.js";
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+import { AMQP_URL } from "./services.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+
+export const FIXTURE_SECRET = "worker-test-unsubscribe-secret";
+
+/**
+ * A worker on real services: its own Postgres database, its own RabbitMQ topology (short retry
+ * delays), s3rver, and an SMTP server recording every message.
+ */
+export interface WorkerFixture {
+  tdb: TestDatabase;
+  db: Kysely<Database>;
+  env: Env;
+  queue: RabbitJobQueue;
+  store: ObjectStore;
+  s3: S3Server;
+  smtp: TestSmtpServer;
+  worker: RunningWorker;
+  rabbit: RabbitSideChannel;
+  accountId: string;
+  close(): Promise<void>;
+}
+
+export async function startWorkerFixture(options: {
+  listings?: ListingSource;
+  smtpReply?: (address: string) => { code: number; message: string } | undefined;
+  maxAttempts?: number;
+  apiBaseUrl?: string;
+} = {}): Promise<WorkerFixture> {
+  const tdb = await createTestDatabase("mr_worker");
+  const s3 = await startS3Server(`reports-${randomBytes(3).toString("hex")}`);
+  const smtp = await startSmtpServer({ rcptReply: options.smtpReply });
+  const env = parseEnv({
+    DATABASE_URL: tdb.url,
+    S3_BUCKET: s3.bucket,
+    S3_ENDPOINT: s3.endpoint,
+    S3_FORCE_PATH_STYLE: "true",
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    SMTP_URL: smtp.url,
+    UNSUBSCRIBE_SECRET: FIXTURE_SECRET,
+    PUBLIC_BASE_URL: options.apiBaseUrl ?? "http://127.0.0.1:9",
+    LOG_LEVEL: "silent",
+  });
+  const logger = pino({ level: "silent" });
+  const prefix = uniquePrefix("worker");
+  const retryDelaysMs = [300, 600, 1200, 2400];
+  const queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger, retryDelaysMs });
+  const rabbit = await openSideChannel();
+  const store = createObjectStore(env);
+  const worker = await startWorker({
+    env,
+    db: tdb.handle.db,
+    queue,
+    store,
+    logger,
+    listings: options.listings ?? createSampleMarketSource(),
+    concurrency: 2,
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  const { account } = await createAccount(tdb.handle.db, "Coastal Realty");
+  return {
+    tdb,
+    db: tdb.handle.db,
+    env,
+    queue,
+    store,
+    s3,
+    smtp,
+    worker,
+    rabbit,
+    accountId: account.id,
+    async close() {
+      await worker.stop();
+      await queue.close();
+      await rabbit.deleteAll(prefix, retryDelaysMs).catch(() => undefined);
+      await rabbit.close();
+      await smtp.close();
+      await s3.close();
+      await tdb.drop();
+    },
+  };
+}
+
+export async function insertSchedule(
+  db: Kysely<Database>,
+  accountId: string,
+  values: Partial<{ name: string; report_type: string; city: string | null; zip_codes: string[]; recipients: string[]; include_attachment: boolean; lookback_days: number }> = {},
+): Promise<string> {
+  const row = await db
+    .insertInto("schedules")
+    .values({
+      account_id: accountId,
+      name: values.name ?? "Weekly Market Snapshot",
+      report_type: values.report_type ?? "market_snapshot",
+      city: values.city === undefined ? "San Diego" : values.city,
+      zip_codes: values.zip_codes ?? ["92101", "92103"],
+      lookback_days: values.lookback_days ?? 30,
+      cadence: "weekly",
+      weekly_dow: 1,
+      recipients: values.recipients ?? ["ana@example.com", "ben@example.com"],
+      include_attachment: values.include_attachment ?? false,
+      next_run_at: new Date(Date.now() + 7 * 86_400_000),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function waitForFinalRun(db: Kysely<Database>, runId: string, timeoutMs = 60_000): Promise<ScheduleRun> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await db.selectFrom("schedule_runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow();
+    if (FINAL_RUN_STATUSES.includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms (error: ${run.error})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
