@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/database.js";
 import { withSystem, withTenant, type Tx } from "../db/tenant.js";
 import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
+import { plainArrayLiteral, textArrayLiteral } from "./array-literal.js";
 import { jobForRun, type RunToPublish } from "./run-job.js";
 
 export interface PublishRunsOutcome {
@@ -64,13 +65,13 @@ export async function recordPublishOutcome(
   if (confirmed.length > 0) {
     await sql`
       UPDATE schedule_runs SET status = 'queued', queued_at = now()
-      WHERE id = ANY(${confirmed as string[]}::uuid[]) AND status = 'pending'`.execute(trx);
+      WHERE id = ANY(${plainArrayLiteral(confirmed)}::uuid[]) AND status = 'pending'`.execute(trx);
   }
   const permanent = failed.filter((f) => f.permanent && isUuid(f.runId));
   if (permanent.length > 0) {
     await sql`
       UPDATE schedule_runs r SET status = 'failed', error = f.error, finished_at = now()
-      FROM unnest(${permanent.map((f) => f.runId)}::uuid[], ${permanent.map((f) => f.reason)}::text[]) AS f(id, error)
+      FROM unnest(${plainArrayLiteral(permanent.map((f) => f.runId))}::uuid[], ${textArrayLiteral(permanent.map((f) => f.reason))}::text[]) AS f(id, error)
       WHERE r.id = f.id AND r.status = 'pending'`.execute(trx);
   }
 }

@@ -1,31 +1,26 @@
-import { randomUUID } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Cadence, Database } from "../db/database.js";
 import { withSystem } from "../db/tenant.js";
-import { scheduleParams, type RunToPublish } from "../runs/run-job.js";
-import { nextRunAt } from "../time/next-run-at.js";
+import { plainArrayLiteral, textArrayLiteral } from "../runs/array-literal.js";
+import type { RunToPublish } from "../runs/run-job.js";
+import { nextRunAt, type ScheduleTiming } from "../time/next-run-at.js";
 
 /** A bad schedule is retried a day later rather than failing again at every tick. */
 export const FAILED_SCHEDULE_RETRY_MS = 86_400_000;
 
-interface DueRow {
+interface LockedRow extends ScheduleTiming {
+  id: string;
+  slot_ms: number;
+}
+
+interface WrittenRow {
   id: string;
   account_id: string;
-  name: string;
-  report_type: string;
-  city: string | null;
-  zip_codes: string[];
-  lookback_days: number;
-  cadence: Cadence;
-  weekly_dow: number | null;
-  monthly_dom: number | null;
-  send_hour: number;
-  send_minute: number;
-  timezone: string;
-  recipients: string[];
-  include_attachment: boolean;
-  filters: Record<string, unknown>;
-  next_run_at: Date;
+  schedule_id: string;
+  slot_ms: number;
+  error: string | null;
+  params: string | null;
 }
 
 export interface ClaimedBatch {
@@ -41,111 +36,157 @@ export interface ClaimedBatch {
  * One transaction as the system role: lock up to `limit` due schedules (oldest first, skipping
  * rows another tick holds), write one run per schedule for the slot it is due for, and move each
  * schedule to its next slot after `now` — a slot missed for days runs once. Two statements
- * whatever the batch size: the locking SELECT, then one INSERT … unnest + UPDATE … unnest.
- * ON CONFLICT DO NOTHING is the last word on "one run per slot" should a schedule's next_run_at
- * ever be set back to a slot that already ran.
+ * whatever the batch size: the locking SELECT (timing columns only), then one statement that
+ * inserts the runs and advances the schedules from unnest()ed arrays. ON CONFLICT DO NOTHING is
+ * the last word on "one run per slot" should a schedule's next_run_at ever be set back to a slot
+ * that already ran.
+ *
+ * The run's params are built in SQL from the locked row — the same fields as scheduleParams() —
+ * so the schedule's arrays and JSON never make a round trip through this process before the
+ * message is built from what was stored.
+ *
+ * Every due slot is at or before `now`, so a schedule's next slot is nextRunAt(timing, now):
+ * schedules that share their timing (most are 09:00 on a weekday in a handful of zones) share the
+ * answer. `nextByTiming` caches it across the batches of one tick (same `now`), so nextRunAt's
+ * zone arithmetic runs once per distinct timing rather than once per schedule.
  */
-export async function claimDueBatch(db: Kysely<Database>, now: Date, limit: number): Promise<ClaimedBatch> {
+export async function claimDueBatch(
+  db: Kysely<Database>,
+  now: Date,
+  limit: number,
+  nextByTiming: Map<string, string> = new Map(),
+): Promise<ClaimedBatch> {
+  const nowIso = now.toISOString();
   return withSystem(db, async (trx) => {
-    const { rows } = await sql<DueRow>`
-      SELECT id, account_id, name, report_type, city, zip_codes, lookback_days, cadence, weekly_dow,
-             monthly_dom, send_hour, send_minute, timezone, recipients, include_attachment, filters,
-             next_run_at
+    // Joining a few thousand ids against the whole table: always by primary key. The planner's
+    // default page costs would pick a hash join over a full scan once the table is large.
+    await sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(trx);
+    const { rows } = await sql<LockedRow>`
+      SELECT id, cadence, weekly_dow, monthly_dom, send_hour, send_minute, timezone,
+             floor(extract(epoch FROM next_run_at) * 1000)::float8 AS slot_ms
       FROM schedules
-      WHERE active AND next_run_at <= ${now.toISOString()}::timestamptz
+      WHERE active AND next_run_at <= ${nowIso}::timestamptz
       ORDER BY next_run_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`.execute(trx);
-    if (rows.length === 0) return { claimed: 0, runs: [], failed: [] };
-
     const n = rows.length;
-    const runIds = new Array<string>(n);
-    const scheduleIds = new Array<string>(n);
-    const accountIds = new Array<string>(n);
-    const slots = new Array<string>(n);
-    const statuses = new Array<string>(n);
-    const params = new Array<string>(n);
-    const errors = new Array<string | null>(n);
-    const nexts = new Array<string>(n);
-    const runs: RunToPublish[] = [];
-    const failed: ClaimedBatch["failed"] = [];
-    const nowMs = now.getTime();
+    if (n === 0) return { claimed: 0, runs: [], failed: [] };
 
+    const scheduleIds = new Array<string>(n);
+    const runIds = new Array<string>(n);
+    const nexts = new Array<string>(n);
+    const errors = new Array<string | null>(n);
+    const nowMs = now.getTime();
     for (let i = 0; i < n; i++) {
       const row = rows[i];
-      const slot = row.next_run_at;
-      const runId = randomUUID();
-      const runParams = scheduleParams(row);
-      runIds[i] = runId;
       scheduleIds[i] = row.id;
-      accountIds[i] = row.account_id;
-      slots[i] = slot.toISOString();
-      params[i] = JSON.stringify(runParams);
+      runIds[i] = uuidV7(Date.now());
+      errors[i] = null;
       try {
-        const after = slot.getTime() > nowMs ? slot : now;
-        nexts[i] = nextRunAt(row, after).toISOString();
-        statuses[i] = "pending";
-        errors[i] = null;
-        runs.push({
-          id: runId,
-          account_id: row.account_id,
-          schedule_id: row.id,
-          scheduled_for: slot,
-          kind: "scheduled",
-          params: runParams,
-        });
+        if (row.slot_ms > nowMs) {
+          nexts[i] = nextRunAt(row, new Date(row.slot_ms)).toISOString();
+        } else {
+          const key = `${row.cadence}|${row.weekly_dow}|${row.monthly_dom}|${row.send_hour}|${row.send_minute}|${row.timezone}`;
+          let next = nextByTiming.get(key);
+          if (next === undefined) {
+            next = nextRunAt(row, now).toISOString();
+            nextByTiming.set(key, next);
+          }
+          nexts[i] = next;
+        }
       } catch (err) {
-        const error = `cannot compute the next run: ${err instanceof Error ? err.message : String(err)}`;
         nexts[i] = new Date(nowMs + FAILED_SCHEDULE_RETRY_MS).toISOString();
-        statuses[i] = "failed";
-        errors[i] = error;
-        failed.push({ scheduleId: row.id, runId, error });
+        errors[i] = `cannot compute the next run: ${err instanceof Error ? err.message : String(err)}`;
       }
     }
 
-    const { rows: inserted } = await sql<{ id: string }>`
-      WITH inserted AS (
+    const { rows: written } = await sql<WrittenRow>`
+      WITH u AS (
+        SELECT * FROM unnest(${plainArrayLiteral(scheduleIds)}::uuid[], ${plainArrayLiteral(runIds)}::uuid[],
+                             ${plainArrayLiteral(nexts)}::timestamptz[], ${textArrayLiteral(errors)}::text[])
+          AS u(schedule_id, run_id, next_run_at, error)
+      ), inserted AS (
         INSERT INTO schedule_runs (id, account_id, schedule_id, scheduled_for, kind, status, params, error, finished_at)
-        SELECT r.id, r.account_id, r.schedule_id, r.scheduled_for, 'scheduled', r.status, r.params, r.error,
-               CASE WHEN r.status = 'failed' THEN now() END
-        FROM unnest(
-          ${runIds}::uuid[], ${accountIds}::uuid[], ${scheduleIds}::uuid[], ${slots}::timestamptz[],
-          ${statuses}::text[], ${params}::jsonb[], ${errors}::text[]
-        ) AS r(id, account_id, schedule_id, scheduled_for, status, params, error)
+        SELECT u.run_id, s.account_id, s.id, s.next_run_at, 'scheduled',
+               CASE WHEN u.error IS NULL THEN 'pending' ELSE 'failed' END,
+               jsonb_build_object(
+                 'report_type', s.report_type, 'city', s.city, 'zips', to_jsonb(s.zip_codes),
+                 'lookback_days', s.lookback_days, 'filters', s.filters, 'schedule_id', s.id,
+                 'timezone', s.timezone, 'name', s.name, 'recipients', to_jsonb(s.recipients),
+                 'include_attachment', s.include_attachment),
+               u.error,
+               CASE WHEN u.error IS NOT NULL THEN now() END
+        FROM u JOIN schedules s ON s.id = u.schedule_id
         ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
-        RETURNING id
+        RETURNING id, account_id, schedule_id, scheduled_for, error, params
       ), advanced AS (
         UPDATE schedules s
-        SET next_run_at = u.next_run_at, last_run_at = ${now.toISOString()}::timestamptz, updated_at = now()
-        FROM unnest(${scheduleIds}::uuid[], ${nexts}::timestamptz[]) AS u(id, next_run_at)
-        WHERE s.id = u.id
+        SET next_run_at = u.next_run_at, last_run_at = ${nowIso}::timestamptz, updated_at = now()
+        FROM u
+        WHERE s.id = u.schedule_id
       )
-      SELECT id FROM inserted`.execute(trx);
+      SELECT id, account_id, schedule_id, floor(extract(epoch FROM scheduled_for) * 1000)::float8 AS slot_ms, error,
+             CASE WHEN error IS NULL THEN params::text END AS params
+      FROM inserted`.execute(trx);
 
-    if (inserted.length === n) return { claimed: n, runs, failed };
-    // A slot that already had its run: that run stands, nothing new to publish for it.
-    const kept = new Set(inserted.map((r) => r.id));
-    return {
-      claimed: n,
-      runs: runs.filter((r) => kept.has(r.id)),
-      failed: failed.filter((f) => kept.has(f.runId)),
-    };
+    // A slot that already had its run (conflict) is simply absent here: that run stands.
+    const runs: RunToPublish[] = [];
+    const failed: ClaimedBatch["failed"] = [];
+    for (const w of written) {
+      if (w.error !== null) {
+        failed.push({ scheduleId: w.schedule_id, runId: w.id, error: w.error });
+      } else {
+        runs.push({
+          id: w.id,
+          account_id: w.account_id,
+          schedule_id: w.schedule_id,
+          scheduled_for: new Date(w.slot_ms),
+          kind: "scheduled",
+          params: JSON.parse(w.params!) as Record<string, unknown>,
+        });
+      }
+    }
+    return { claimed: n, runs, failed };
   });
 }
 
-export interface DueSchedule {
+const random = Buffer.alloc(10);
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A version-7 UUID: 48 bits of milliseconds, then a counter and random bits. Run ids of one tick
+ * sort together, so the primary key grows at its right edge instead of touching a random index
+ * page (and writing it whole to the WAL after a checkpoint) for every run.
+ */
+export function uuidV7(ms: number): string {
+  if (ms > lastMs) {
+    lastMs = ms;
+    counter = 0;
+  }
+  randomFillSync(random);
+  // 12-bit counter in rand_a keeps ids from one millisecond in order; it rarely wraps at 4096.
+  const seq = counter++ & 0xfff;
+  const hex = lastMs.toString(16).padStart(12, "0");
+  const r = random.toString("hex");
+  return (
+    `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${seq.toString(16).padStart(3, "0")}-` +
+    `${((random[0] & 0x3f) | 0x80).toString(16)}${r.slice(2, 4)}-${r.slice(4, 16)}`
+  );
+}
+
+export interface DueSchedule extends ScheduleTiming {
   id: string;
   account_id: string;
   name: string;
   next_run_at: Date;
   cadence: Cadence;
-  timezone: string;
 }
 
 /** Read-only view of what is due, oldest first (for --dry-run). */
-export async function listDue(db: Kysely<Database>, now: Date, limit: number) {
+export async function listDue(db: Kysely<Database>, now: Date, limit: number): Promise<DueSchedule[]> {
   return withSystem(db, async (trx) => {
-    const { rows } = await sql<DueSchedule & Pick<DueRow, "weekly_dow" | "monthly_dom" | "send_hour" | "send_minute">>`
+    const { rows } = await sql<DueSchedule>`
       SELECT id, account_id, name, next_run_at, cadence, weekly_dow, monthly_dom, send_hour, send_minute, timezone
       FROM schedules
       WHERE active AND next_run_at <= ${now.toISOString()}::timestamptz

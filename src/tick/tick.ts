@@ -111,6 +111,7 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
 
   const { claimDueBatch } = await import("./claim-due.js");
   const maxInFlight = options.maxBatchesInFlight ?? 2;
+  const nextByTiming = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
   let brokerFailed = false;
   let publishCrash: unknown;
@@ -140,7 +141,7 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
         break;
       }
       const size = Math.min(batchSize, limit - summary.claimed);
-      const batch = await claimDueBatch(db, now, size);
+      const batch = await claimDueBatch(db, now, size, nextByTiming);
       summary.claimed += batch.claimed;
       summary.failed += batch.failed.length;
       for (const f of batch.failed) {
