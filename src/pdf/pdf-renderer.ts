@@ -199,7 +199,6 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
 
   async function takePage(generation: BrowserGeneration): Promise<IsolatedPage> {
     const warm = generation.warm.shift();
-    refillWarmPages(generation);
     const page = warm ? await warm : undefined;
     if (page && !page.session.detached && !page.hasCrashed) return page;
     if (page) await page.context.close().catch(() => undefined);
@@ -246,7 +245,11 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       // A page still opening when the deadline struck is closed as soon as it exists.
       const toClose = page ?? (pagePromise ? await pagePromise.catch(() => undefined) : undefined);
       if (toClose) await withGrace(toClose.context.close()).catch(() => undefined);
-      if (generation) release(generation);
+      if (generation) {
+        release(generation);
+        // Opened after this job, not during it, so it never competes with the job for CPU.
+        refillWarmPages(generation);
+      }
       // The deadline struck while waiting for a browser: give back the slot once it arrives.
       else acquiring.then(release, () => undefined);
     }
