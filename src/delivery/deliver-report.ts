@@ -95,8 +95,10 @@ async function summarize(db: Kysely<Database>, job: ReportJob, suppressed: Set<s
   const summary: DeliverySummary = { recipients: job.params.recipients.length, sent: 0, suppressed: 0, failed: 0, deferred: 0, unknown: 0 };
   for (const recipient of job.params.recipients.map((r) => r.toLowerCase())) {
     const row = byRecipient.get(recipient);
-    if (suppressed.has(recipient) || row?.status === "suppressed") summary.suppressed++;
-    else if (row?.status === "sent") summary.sent++;
+    // The row says what happened in this run; the suppression list only fills in for recipients
+    // never attempted (an address that bounced earlier in this run stays a failure here).
+    if (row?.status === "sent") summary.sent++;
+    else if (row?.status === "suppressed" || (!row && suppressed.has(recipient))) summary.suppressed++;
     else if (row?.status === "failed" && row.retryable) summary.deferred++;
     else if (row?.status === "failed") summary.failed++;
     else if (row?.status === "sending") summary.unknown++;
