@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { postgresUp, rabbitUp } from "../support/services.js";
 import { chromiumAvailable, killTickBetweenCommitAndPublish, launchTicksAtOnce, whenFinalReaches } from "./harness/fault-drivers.js";
-import { runScenario } from "./harness/run-scenario.js";
+import { TICK_INTERVAL_MS, runScenario } from "./harness/run-scenario.js";
 
 /*
  * The small end-to-end suite inside `npm test`: real `api`, two `worker`s and `tick` processes
@@ -71,6 +71,34 @@ describe.skipIf(!servicesUp)("end to end, small: real processes, 30 due schedule
     expect(report.violations).toEqual([]);
     expect(report.runs).toBe(SMALL.schedules);
     expect(report.received).toBe(report.expectedEmails);
+    expect(report.duplicates).toBe(0);
+  }, 300_000);
+
+  it("a listing outage for one ZIP that outlives the retry limit: those runs fail with the reason and are dead-lettered; the rest complete", async () => {
+    let zip = "";
+    const { report, system } = await runScenario({
+      system: { name: "small dead letters", ...SMALL, listings: "fake-simplyrets", workerMaxAttempts: 2 },
+      cronFirst: false,
+      during: async (s) => {
+        zip = s.seed.schedules[1].zips[0];
+        s.simplyrets!.setFailingZip(zip);
+        s.ticks.startCron(TICK_INTERVAL_MS);
+      },
+      finalTimeoutMs: 180_000,
+      expect: (s) => ({
+        mayFail: (run) =>
+          run.status === "failed" &&
+          s.seed.byId.get(run.schedule_id)!.zips.includes(zip) &&
+          /^gave up after 2 attempts: SimplyRETS server error \(503\)/.test(run.error ?? ""),
+      }),
+    });
+
+    const cutOff = system.seed.schedules.filter((s) => s.zips.includes(zip) && s.recipients.some((r) => !s.suppressed.has(r)));
+    expect(cutOff.length).toBeGreaterThan(0);
+    expect(report.violations).toEqual([]);
+    expect(report.failedRuns.map((f) => f.status)).toEqual(cutOff.map(() => "failed"));
+    expect(report.deadLetters).toBe(cutOff.length);
+    expect(report.statuses.completed).toBe(SMALL.schedules - cutOff.length - (report.statuses.skipped ?? 0));
     expect(report.duplicates).toBe(0);
   }, 300_000);
 });

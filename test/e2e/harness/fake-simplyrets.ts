@@ -11,8 +11,12 @@ export interface FakeSimplyRets {
   answered: number;
   /** Requests held without an answer while hanging (the client's timeout ends them). */
   hung: number;
+  /** Requests answered 503 because they asked for the failing ZIP. */
+  refused: number;
   /** While on, requests get no answer at all: the connection stays open and silent. */
   setHanging(on: boolean): void;
+  /** Every request naming this ZIP is answered 503, until set back to undefined: an outage that outlives any retry. */
+  setFailingZip(zip: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -30,7 +34,8 @@ export async function startFakeSimplyRets(): Promise<FakeSimplyRets> {
   const byZip = new Map<string, Record<string, unknown>[]>();
   const held = new Set<http.ServerResponse>();
   let hanging = false;
-  const state = { answered: 0, hung: 0 };
+  let failingZip: string | undefined;
+  const state = { answered: 0, hung: 0, refused: 0 };
 
   const listingsFor = (zip: string): Record<string, unknown>[] => {
     let rows = byZip.get(zip);
@@ -65,6 +70,10 @@ export async function startFakeSimplyRets(): Promise<FakeSimplyRets> {
     const wanted = new Set(statuses.length > 0 ? statuses : ["Active"]);
     const cities = url.searchParams.getAll("cities").map((c) => c.toLowerCase());
     let zips = url.searchParams.getAll("postalCodes");
+    if (failingZip !== undefined && zips.includes(failingZip)) {
+      state.refused++;
+      return send(503, { error: 503, message: `e2e: listings for ${failingZip} are unavailable` });
+    }
     if (zips.length === 0) {
       zips = SAMPLE_METROS.filter((m) => cities.includes(m.city.toLowerCase())).flatMap((m) => m.zips.map((z) => z.zip));
     }
@@ -100,8 +109,14 @@ export async function startFakeSimplyRets(): Promise<FakeSimplyRets> {
     get hung() {
       return state.hung;
     },
+    get refused() {
+      return state.refused;
+    },
     setHanging(on) {
       hanging = on;
+    },
+    setFailingZip(zip) {
+      failingZip = zip;
     },
     async close() {
       for (const res of held) res.destroy();
