@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, CDPSession } from "puppeteer-core";
+import type { Browser, CDPSession } from "puppeteer-core";
 import { PAPER_SIZES_IN_INCHES, type PaperFormat } from "./chromium-launch.js";
 
 /**
@@ -8,14 +8,16 @@ import { PAPER_SIZES_IN_INCHES, type PaperFormat } from "./chromium-launch.js";
  * renderer never uses, about a seventh of a job's CPU.
  */
 export interface IsolatedPage {
-  readonly context: BrowserContext;
   readonly session: CDPSession;
   readonly frameId: string;
   /** Rejects when the page's renderer crashes; never resolves. */
   readonly crashed: Promise<never>;
   /** Set with `crashed`: a warm page whose renderer died while waiting must not be handed out. */
-  hasCrashed: boolean;
-  blockedRequests: number;
+  readonly hasCrashed: boolean;
+  /** Requests the page tried to make, all of them failed. */
+  readonly blockedRequests: number;
+  /** Disposes of the context, and the renderer with it. */
+  close(): Promise<void>;
 }
 
 export class PageCrashedError extends Error {
@@ -25,47 +27,98 @@ export class PageCrashedError extends Error {
   }
 }
 
-export async function openIsolatedPage(browser: Browser, browserSession: CDPSession): Promise<IsolatedPage> {
+/**
+ * Tells which pages' renderers crashed. A page learns of its own crash from Inspector.targetCrashed
+ * only if it was attached by then, and a crashed renderer leaves every later command to that
+ * page unanswered, so the browser-wide Target.targetCrashed is what a job relies on.
+ */
+export interface CrashWatch {
+  /** Calls onCrash once the target's renderer has crashed, at once if it already has. Returns an unsubscribe. */
+  watch(targetId: string, onCrash: () => void): () => void;
+}
+
+export async function createCrashWatch(browserSession: CDPSession): Promise<CrashWatch> {
+  const crashed = new Set<string>();
+  const watchers = new Map<string, () => void>();
+  browserSession.on("Target.targetCrashed", (event: { targetId: string }) => {
+    const onCrash = watchers.get(event.targetId);
+    if (onCrash) onCrash();
+    else crashed.add(event.targetId);
+  });
+  browserSession.on("Target.targetDestroyed", (event: { targetId: string }) => {
+    crashed.delete(event.targetId);
+  });
+  await browserSession.send("Target.setDiscoverTargets", { discover: true });
+  return {
+    watch(targetId, onCrash) {
+      if (crashed.delete(targetId)) onCrash();
+      else watchers.set(targetId, onCrash);
+      return () => watchers.delete(targetId);
+    },
+  };
+}
+
+export async function openIsolatedPage(browser: Browser, browserSession: CDPSession, crashWatch: CrashWatch): Promise<IsolatedPage> {
   const context = await browser.createBrowserContext();
+  let unwatch: (() => void) | undefined;
+  const close = async () => {
+    unwatch?.();
+    await context.close();
+  };
   try {
     const { targetId } = await browserSession.send("Target.createTarget", {
       url: "about:blank",
       browserContextId: context.id,
     });
-    const { sessionId } = await browserSession.send("Target.attachToTarget", { targetId, flatten: true });
-    const session = browserSession.connection()?.session(sessionId);
-    if (!session) throw new Error("the browser connection has no session for the new page");
-
+    const state = { hasCrashed: false, blockedRequests: 0 };
     let rejectCrashed!: (error: Error) => void;
     const crashed = new Promise<never>((_, reject) => {
       rejectCrashed = reject;
     });
     // Nobody awaits this until a job races against it; a crash before that must not be unhandled.
     crashed.catch(() => undefined);
-    const page: IsolatedPage = { context, session, frameId: "", crashed, hasCrashed: false, blockedRequests: 0 };
-    session.on("Inspector.targetCrashed", () => {
-      page.hasCrashed = true;
+    const onCrash = () => {
+      state.hasCrashed = true;
       rejectCrashed(new PageCrashedError());
-    });
+    };
+    unwatch = crashWatch.watch(targetId, onCrash);
+
+    const { sessionId } = await Promise.race([browserSession.send("Target.attachToTarget", { targetId, flatten: true }), crashed]);
+    const session = browserSession.connection()?.session(sessionId);
+    if (!session) throw new Error("the browser connection has no session for the new page");
+    session.on("Inspector.targetCrashed", onCrash);
     // Reports are self-contained HTML and SVG: any request is a mistake or an injection
     // (a tracking pixel, an internal URL, a file), so each one fails without leaving the browser.
     session.on("Fetch.requestPaused", (event: { requestId: string }) => {
-      page.blockedRequests++;
+      state.blockedRequests++;
       session.send("Fetch.failRequest", { requestId: event.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
     });
 
     // Sent together: CDP answers in order, so this costs one round trip instead of four.
-    const [, , , frameTree] = await Promise.all([
+    const setup = Promise.all([
       // With scripts off, a <script> smuggled into a report cannot run at all; nothing in a
-      // report needs one, and the renderer skips creating a JS context for the page.
+      // report needs one.
       session.send("Emulation.setScriptExecutionDisabled", { value: true }),
       session.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] }),
       session.send("Page.enable"),
       session.send("Page.getFrameTree"),
     ]);
-    return Object.assign(page, { frameId: frameTree.frameTree.frame.id });
+    // A renderer that dies now leaves these unanswered for good.
+    const [, , , frameTree] = await Promise.race([setup, crashed]);
+    return {
+      session,
+      frameId: frameTree.frameTree.frame.id,
+      crashed,
+      get hasCrashed() {
+        return state.hasCrashed;
+      },
+      get blockedRequests() {
+        return state.blockedRequests;
+      },
+      close,
+    };
   } catch (error) {
-    await context.close().catch(() => undefined);
+    await close().catch(() => undefined);
     throw error;
   }
 }

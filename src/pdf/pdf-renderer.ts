@@ -8,7 +8,14 @@ import puppeteer, {
 } from "puppeteer-core";
 import type { Logger } from "../log/logger.js";
 import { chromiumLaunchOptions, type PaperFormat } from "./chromium-launch.js";
-import { openIsolatedPage, PageCrashedError, printIsolatedPage, type IsolatedPage } from "./isolated-page.js";
+import {
+  createCrashWatch,
+  openIsolatedPage,
+  PageCrashedError,
+  printIsolatedPage,
+  type CrashWatch,
+  type IsolatedPage,
+} from "./isolated-page.js";
 
 export interface RenderOptions {
   format?: PaperFormat;
@@ -59,6 +66,7 @@ export interface BrowserPdfRendererOptions {
 interface BrowserGeneration {
   readonly browser: Browser;
   readonly session: CDPSession;
+  readonly crashWatch: CrashWatch;
   readonly pid: number | undefined;
   jobs: number;
   inFlight: number;
@@ -108,8 +116,10 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     }
     launches++;
     let session: CDPSession;
+    let crashWatch: CrashWatch;
     try {
       session = await browser.target().createCDPSession();
+      crashWatch = await createCrashWatch(session);
     } catch (error) {
       killProcessGroup(browser.process()?.pid);
       throw new PdfRenderError(`Chromium started but did not answer: ${messageOf(error)}`, true, { cause: error });
@@ -117,6 +127,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     const generation: BrowserGeneration = {
       browser,
       session,
+      crashWatch,
       pid: browser.process()?.pid,
       jobs: 0,
       inFlight: 0,
@@ -147,7 +158,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       generation.markDrained = resolve;
       if (generation.inFlight === 0) resolve();
     }).then(async () => {
-      for (const warm of generation.warm.splice(0)) void warm.then((page) => page?.context.close().catch(() => undefined));
+      for (const warm of generation.warm.splice(0)) void warm.then((page) => page?.close().catch(() => undefined));
       await closeBrowser(generation);
     });
   }
@@ -189,7 +200,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   function refillWarmPages(generation: BrowserGeneration): void {
     while (!closed && !generation.dead && !generation.retiring && generation.warm.length < warmPages) {
       generation.warm.push(
-        openIsolatedPage(generation.browser, generation.session).catch((error: unknown) => {
+        openIsolatedPage(generation.browser, generation.session, generation.crashWatch).catch((error: unknown) => {
           logger?.debug({ err: messageOf(error) }, "could not open a warm page");
           return undefined;
         }),
@@ -201,8 +212,8 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     const warm = generation.warm.shift();
     const page = warm ? await warm : undefined;
     if (page && !page.session.detached && !page.hasCrashed) return page;
-    if (page) await page.context.close().catch(() => undefined);
-    return openIsolatedPage(generation.browser, generation.session);
+    if (page) await page.close().catch(() => undefined);
+    return openIsolatedPage(generation.browser, generation.session, generation.crashWatch);
   }
 
   async function render(html: string, renderOptions: RenderOptions = {}): Promise<Buffer> {
@@ -244,7 +255,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       clearTimeout(timer);
       // A page still opening when the deadline struck is closed as soon as it exists.
       const toClose = page ?? (pagePromise ? await pagePromise.catch(() => undefined) : undefined);
-      if (toClose) await withGrace(toClose.context.close()).catch(() => undefined);
+      if (toClose) await withGrace(toClose.close()).catch(() => undefined);
       if (generation) {
         release(generation);
         // Opened after this job, not during it, so it never competes with the job for CPU.
