@@ -32,6 +32,12 @@ export interface RabbitQueueOptions {
   connectTimeoutMs?: number;
   /** Shown in the broker's connection list. */
   connectionName?: string;
+  /**
+   * "now" (default) declares the topology while connecting, so a mismatch fails at start.
+   * "on-first-use" waits for the first publish or consume: a tick with nothing to publish opens
+   * no channel at all.
+   */
+  declare?: "now" | "on-first-use";
 }
 
 export interface RabbitJobQueue extends JobQueue {
@@ -67,14 +73,27 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
   });
   connection.on("blocked", (reason: string) => log?.warn({ reason }, "RabbitMQ blocked publishing (resource alarm)"));
 
-  try {
-    const setup = await connection.createChannel();
-    setup.on("error", () => undefined);
-    await declareTopology(setup, topology);
-    await setup.close();
-  } catch (err) {
-    await connection.close().catch(() => undefined);
-    throw err;
+  let declared: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    declared ??= (async () => {
+      const setup = await connection.createChannel();
+      setup.on("error", () => undefined);
+      await declareTopology(setup, topology);
+      await setup.close();
+    })();
+    // A failed declaration is tried again by the next operation.
+    declared.catch(() => {
+      declared = undefined;
+    });
+    return declared;
+  };
+  if (options.declare !== "on-first-use") {
+    try {
+      await ready();
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   // One publishing channel, reopened if the broker closed it (a channel error) while the
@@ -105,6 +124,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
     if (valid.length === 0) return { confirmed: [], failed };
     let pub: PublisherChannel;
     try {
+      await ready();
       pub = await publisherChannel();
     } catch (err) {
       for (const job of valid) failed.push({ runId: job.run_id, reason: errorMessage(err), permanent: false });
@@ -117,6 +137,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
 
   const consume = async (handler: JobHandler, consumeOptions: ConsumeOptions): Promise<Consumer> => {
     if (closedBecause) throw closedBecause;
+    await ready();
     const channel = await connection.createConfirmChannel();
     channel.on("error", (err: Error) => log?.warn({ err: err.message }, "RabbitMQ consumer channel error"));
     const maxAttempts = consumeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;

@@ -1,15 +1,11 @@
-import { sql, type Kysely } from "kysely";
+import { CompiledQuery, sql, type Kysely } from "kysely";
 import type { Database, RunKind } from "../db/database.js";
 import { withSystem } from "../db/tenant.js";
 import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
 import { recordPublishOutcome } from "../runs/publish-runs.js";
 import { jobForRun, type RunToPublish } from "../runs/run-job.js";
+import { PROBE_SQL, RECOVERY_GRACE_MS, probeParams, type ProbeResult } from "./tick-report.js";
 
-/**
- * How old a `pending` run must be before recovery republishes it. A live tick publishes its runs
- * right after its commit; the grace keeps a concurrent tick from publishing them a second time.
- */
-export const RECOVERY_GRACE_MS = 30_000;
 
 export interface RecoveryResult {
   republished: number;
@@ -57,19 +53,10 @@ export async function recoverPending(
   return result;
 }
 
-/** One round trip telling the tick whether there is anything to do at all. */
-export async function probe(
-  db: Kysely<Database>,
-  now: Date,
-  graceMs: number = RECOVERY_GRACE_MS,
-): Promise<{ due: number; stale: boolean }> {
-  const cutoff = new Date(now.getTime() - graceMs).toISOString();
+/** See PROBE_SQL. */
+export async function probe(db: Kysely<Database>, now: Date, graceMs: number = RECOVERY_GRACE_MS): Promise<ProbeResult> {
   return withSystem(db, async (trx) => {
-    const { rows } = await sql<{ due: number; stale: boolean }>`
-      SELECT (SELECT count(*)::int FROM schedules WHERE active AND next_run_at <= ${now.toISOString()}::timestamptz) AS due,
-             EXISTS (SELECT 1 FROM schedule_runs WHERE status = 'pending' AND created_at < ${cutoff}::timestamptz) AS stale`.execute(
-      trx,
-    );
-    return rows[0];
+    const { rows } = await trx.executeQuery(CompiledQuery.raw(PROBE_SQL, probeParams(now, graceMs)));
+    return rows[0] as ProbeResult;
   });
 }

@@ -1,15 +1,24 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError, parseEnv } from "../config/env.js";
-import { connectDatabase, type DatabaseHandle } from "../db/connect.js";
-import { createLogger, type Logger } from "../log/logger.js";
+import type { Logger } from "../log/logger.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { topologyFor } from "../queue/rabbitmq-topology.js";
-import { runTick, type TickSummary } from "./tick.js";
+import {
+  PROBE_SQL,
+  TICK_ROLE,
+  emptySummary,
+  logFinished,
+  logFound,
+  probeParams,
+  type ProbeResult,
+  type TickSummary,
+} from "./tick-report.js";
 
 /*
- * `market-reports tick`: what the CronJob pod runs each minute. Only the database, the queue and
- * the tick are imported here (amqplib on demand); nothing that renders, stores or sends reports.
+ * `market-reports tick`: what the CronJob pod runs each minute. Nothing that renders, stores or
+ * sends reports is reachable from here, and the claiming code (with kysely and luxon) is loaded
+ * only when something is due: a pod that finds nothing to do pays for pg, amqplib and pino.
  */
 
 export const TICK_USAGE = `Usage: market-reports tick [--dry-run] [--limit N]
@@ -118,32 +127,38 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
   }, budgetMs);
   hardStop.unref();
 
-  const logger = deps.logger ?? createLogger(env.LOG_LEVEL, "market-reports-tick");
-  const dbTarget = describeUrl(env.DATABASE_URL);
-  const amqpTarget = env.AMQP_URL ? describeUrl(env.AMQP_URL) : "";
-  let handle: DatabaseHandle | undefined;
+  const databaseUrl = env.DATABASE_URL;
+  const amqpUrl = env.AMQP_URL;
+  const dbTarget = describeUrl(databaseUrl);
+  const amqpTarget = amqpUrl ? describeUrl(amqpUrl) : "";
+  const started = Date.now();
+
+  // Both handshakes start before the rest of the tick is loaded, and overlap with loading it.
+  const probeClient = connectProbeClient(databaseUrl);
+  const brokerQueue =
+    args.dryRun || !amqpUrl
+      ? Promise.resolve(undefined)
+      : import("../queue/rabbitmq-queue.js").then(({ createRabbitQueue }) =>
+          createRabbitQueue({
+            url: amqpUrl,
+            prefix: queuePrefix,
+            connectionName: "market-reports tick",
+            // Nothing to publish, no channel: the common minute opens none.
+            declare: "on-first-use",
+          }),
+        );
+  const logger = deps.logger ?? (await import("../log/logger.js")).createLogger(env.LOG_LEVEL, "market-reports-tick");
+
+  let client: PgClient | undefined;
   let queue: JobQueue | undefined;
+  let handle: { close(): Promise<void> } | undefined;
   let code = 1;
   try {
-    handle = await connectDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 4, applicationName: "market-reports-tick" });
-    const db = handle.db;
-    // The broker handshake and the first Postgres connection overlap.
-    const [queueResult, dbResult] = await Promise.allSettled([
-      args.dryRun || !env.AMQP_URL
-        ? Promise.resolve(undefined)
-        : import("../queue/rabbitmq-queue.js").then(({ createRabbitQueue }) =>
-            createRabbitQueue({
-              url: env.AMQP_URL!,
-              prefix: queuePrefix,
-              logger,
-              connectionName: "market-reports tick",
-            }),
-          ),
-      db.connection().execute(async () => undefined),
-    ]);
+    const [queueResult, clientResult] = await Promise.allSettled([brokerQueue, probeClient]);
     if (queueResult.status === "fulfilled") queue = queueResult.value;
-    if (dbResult.status === "rejected") {
-      err(`tick: cannot reach Postgres at ${dbTarget}: ${reasonOf(dbResult.reason)}`);
+    if (clientResult.status === "fulfilled") client = clientResult.value;
+    if (clientResult.status === "rejected") {
+      err(`tick: cannot reach Postgres at ${dbTarget}: ${reasonOf(clientResult.reason)}`);
       return (code = 1);
     }
     if (queueResult.status === "rejected") {
@@ -153,16 +168,31 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
 
     let summary: TickSummary;
     try {
-      // A dry run publishes nothing; the embedded queue stands in so runTick's contract holds.
-      queue ??= (await import("../queue/in-process-queue.js")).createInProcessQueue();
-      summary = await runTick({
-        db,
-        queue,
-        logger,
-        budgetMs: claimBudgetMs,
-        limit: args.limit,
-        dryRun: args.dryRun,
-      });
+      const { due, stale } = await probeWith(client!, new Date());
+      if (due === 0 && !stale) {
+        // Most minutes: report and leave without loading kysely and the claiming code.
+        logFound(logger, 0);
+        summary = emptySummary();
+        summary.ms = Date.now() - started;
+        logFinished(logger, summary);
+      } else {
+        const [{ connectDatabase }, { runTick }] = await Promise.all([
+          import("../db/connect.js"),
+          import("./tick.js"),
+        ]);
+        const opened = await connectDatabase({ databaseUrl, poolSize: 4, applicationName: "market-reports-tick" });
+        handle = opened;
+        // A dry run publishes nothing; the embedded queue stands in so runTick's contract holds.
+        queue ??= (await import("../queue/in-process-queue.js")).createInProcessQueue();
+        summary = await runTick({
+          db: opened.db,
+          queue,
+          logger,
+          budgetMs: claimBudgetMs,
+          limit: args.limit,
+          dryRun: args.dryRun,
+        });
+      }
     } catch (e) {
       err(`tick: ${isConnectionError(e) ? "lost Postgres" : "Postgres error"} at ${dbTarget}: ${reasonOf(e)}`);
       return (code = 1);
@@ -178,11 +208,48 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
     }
     return (code = 0);
   } finally {
-    await Promise.allSettled([queue?.close(), handle?.close()]);
+    // Whatever failed, nothing is left open: the handshakes that lost the race are closed too.
+    const [late, lateClient] = await Promise.allSettled([brokerQueue, probeClient]);
+    await Promise.allSettled([
+      (queue ?? (late.status === "fulfilled" ? late.value : undefined))?.close(),
+      (client ?? (lateClient.status === "fulfilled" ? lateClient.value : undefined))?.end(),
+      handle?.close(),
+    ]);
     clearTimeout(hardStop);
     // Everything is closed; anything still holding the event loop must not keep the pod alive.
     const linger = setTimeout(() => forceExit(code), 2_000);
     linger.unref();
+  }
+}
+
+type PgClient = import("pg").Client;
+
+/** A single plain connection for the first look; the claiming path opens its own pool. */
+async function connectProbeClient(url: string): Promise<PgClient> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: "market-reports-tick",
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
+  // A connection lost while idle must surface through the next query, not crash the process.
+  client.on("error", () => undefined);
+  await client.connect();
+  return client;
+}
+
+/** PROBE_SQL as the system role, in one transaction (what withSystem does, without kysely). */
+async function probeWith(client: PgClient, now: Date): Promise<ProbeResult> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT set_config('role', $1, true)", [TICK_ROLE]);
+    const { rows } = await client.query<ProbeResult>(PROBE_SQL, probeParams(now));
+    await client.query("COMMIT");
+    return rows[0];
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw e;
   }
 }
 

@@ -3,7 +3,10 @@ import type { Database } from "../db/database.js";
 import type { Logger } from "../log/logger.js";
 import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
 import { publishRuns } from "../runs/publish-runs.js";
-import { RECOVERY_GRACE_MS, probe, recoverPending } from "./recover-pending.js";
+import { probe, recoverPending } from "./recover-pending.js";
+import { RECOVERY_GRACE_MS, emptySummary, logFinished, logFound, type TickSummary } from "./tick-report.js";
+
+export type { TickSummary };
 
 export interface TickOptions {
   db: Kysely<Database>;
@@ -19,42 +22,24 @@ export interface TickOptions {
   dryRun?: boolean;
   /** Schedules per claim transaction. */
   batchSize?: number;
-  /** Claimed batches being published while the next one is claimed. */
-  maxBatchesInFlight?: number;
+  /** Claim-and-publish loops running side by side (each with its own connection). */
+  lanes?: number;
   recoveryGraceMs?: number;
 }
 
-export interface TickSummary {
-  /** Schedules due when the tick started. */
-  due: number;
-  /** Schedules claimed and advanced (bad ones included). */
-  claimed: number;
-  /** New runs the broker confirmed. */
-  published: number;
-  /** Runs left pending by an earlier tick that this one published. */
-  republished: number;
-  /** Runs recorded as failed: bad schedules and jobs that fail the message schema. */
-  failed: number;
-  /** Runs left pending because the broker failed to take them; the next tick retries. */
-  unpublished: number;
-  /** Why publishing failed, when it did (the first reason). */
-  publishError?: string;
-  /** Claiming stopped because the budget ran out with schedules still due. */
-  budgetExhausted: boolean;
-  ms: number;
-}
-
 export const DEFAULT_BATCH_SIZE = 2_000;
+export const DEFAULT_LANES = 3;
 
 /**
  * One pass: republish what an earlier tick left pending, then claim due schedules batch by batch
- * (one transaction each, see claimDueBatch), publishing each batch after its commit while the next
- * is being claimed, and marking confirmed runs `queued` in bulk.
+ * (one transaction each, see claimDueBatch), publishing each batch after its commit and marking
+ * its confirmed runs `queued` in bulk — in a few lanes side by side, so one batch is published
+ * while the next is claimed.
  *
  * A run is never lost: it is committed `pending` before its message exists, and stays so until
  * the broker confirms. It is never claimed twice: claiming locks the schedule rows and advances
- * them in the same transaction. The first broker failure stops further claiming, so an outage
- * does not pile up pending runs.
+ * them in the same transaction. A broker failure stops further claiming, so an outage does not
+ * pile up pending runs.
  */
 export async function runTick(options: TickOptions): Promise<TickSummary> {
   const started = Date.now();
@@ -64,26 +49,16 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const graceMs = options.recoveryGraceMs ?? RECOVERY_GRACE_MS;
-  const summary: TickSummary = {
-    due: 0,
-    claimed: 0,
-    published: 0,
-    republished: 0,
-    failed: 0,
-    unpublished: 0,
-    budgetExhausted: false,
-    ms: 0,
-  };
+  const summary = emptySummary();
   const finish = () => {
     summary.ms = Date.now() - started;
-    const { publishError, ...counts } = summary;
-    logger.info({ ...counts, ...(publishError ? { publishError } : {}) }, "Tick finished");
+    logFinished(logger, summary);
     return summary;
   };
 
   const { due, stale } = await probe(db, now, graceMs);
   summary.due = due;
-  logger.info({ due }, `Found ${due} due schedule(s)`);
+  logFound(logger, due);
 
   if (options.dryRun) {
     await listDueForDryRun(options, now, Math.min(limit, 1_000));
@@ -110,52 +85,56 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
   if (due === 0) return finish();
 
   const { claimDueBatch } = await import("./claim-due.js");
-  const maxInFlight = options.maxBatchesInFlight ?? 2;
   const nextByTiming = new Map<string, string>();
-  const inFlight = new Set<Promise<void>>();
+  let reserved = 0;
+  let drained = false;
   let brokerFailed = false;
-  let publishCrash: unknown;
-  const publishBatch = (runs: Parameters<typeof publishRuns>[2]) => {
-    const task = publishRuns(db, queue, runs).then(
-      (outcome) => {
-        summary.published += outcome.queued.length;
-        noteUnpublished(outcome.failed);
-        if (outcome.failed.some((f) => !f.permanent)) brokerFailed = true;
-      },
-      (err: unknown) => {
-        // Marking failed after a confirm (Postgres gone): the runs stay pending and are republished.
-        brokerFailed = true;
-        publishCrash ??= err;
-      },
-    );
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
-    return task;
-  };
+  let crash: unknown;
+  const stopClaiming = () => drained || brokerFailed || crash !== undefined || reserved >= limit;
 
-  try {
-    while (!brokerFailed && summary.claimed < limit) {
+  // Each lane claims a batch, publishes it, marks it, and goes again. Lanes overlap one batch's
+  // claim with another's publish (and use a second Postgres backend), so the broker keeps
+  // receiving while the database works; SKIP LOCKED keeps their batches disjoint.
+  const lane = async () => {
+    while (!stopClaiming()) {
       if (Date.now() >= deadline) {
-        summary.budgetExhausted = true;
-        logger.warn({ claimed: summary.claimed }, "tick budget spent; the remaining schedules are left for the next tick");
-        break;
+        if (!summary.budgetExhausted) {
+          summary.budgetExhausted = true;
+          logger.warn({ claimed: summary.claimed }, "tick budget spent; the remaining schedules are left for the next tick");
+        }
+        return;
       }
-      const size = Math.min(batchSize, limit - summary.claimed);
-      const batch = await claimDueBatch(db, now, size, nextByTiming);
+      const size = Math.min(batchSize, limit - reserved);
+      reserved += size;
+      let batch;
+      try {
+        batch = await claimDueBatch(db, now, size, nextByTiming);
+      } catch (err) {
+        crash ??= err;
+        return;
+      }
+      reserved -= size - batch.claimed;
       summary.claimed += batch.claimed;
       summary.failed += batch.failed.length;
       for (const f of batch.failed) {
         logger.error({ schedule_id: f.scheduleId, run_id: f.runId, error: f.error }, "schedule failed; retrying it tomorrow");
       }
-      if (batch.runs.length > 0) publishBatch(batch.runs);
-      // Fewer than asked: nothing else is due and unlocked (another tick holds the rest).
-      if (batch.claimed < size) break;
-      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      // Fewer than asked: nothing else is due and unlocked (another lane or tick holds the rest).
+      if (batch.claimed < size) drained = true;
+      if (batch.runs.length === 0) continue;
+      try {
+        const outcome = await publishRuns(db, queue, batch.runs);
+        summary.published += outcome.queued.length;
+        noteUnpublished(outcome.failed);
+        if (outcome.failed.some((f) => !f.permanent)) brokerFailed = true;
+      } catch (err) {
+        // Recording the outcome failed (Postgres gone): the runs stay pending and are republished.
+        crash ??= err;
+      }
     }
-  } finally {
-    await Promise.allSettled([...inFlight]);
-  }
-  if (publishCrash) throw publishCrash;
+  };
+  await Promise.all(Array.from({ length: options.lanes ?? DEFAULT_LANES }, lane));
+  if (crash !== undefined) throw crash;
   return finish();
 }
 

@@ -1,10 +1,13 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { sql } from "kysely";
+import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRabbitQueue } from "../../src/queue/rabbitmq-queue.js";
 import { topologyFor } from "../../src/queue/rabbitmq-topology.js";
+import { SYSTEM_ROLE } from "../../src/db/tenant.js";
 import { runTickCommand } from "../../src/tick/tick-command.js";
+import { TICK_ROLE } from "../../src/tick/tick-report.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
@@ -49,6 +52,10 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
     return { code, stdout, stderr, exits };
   };
 
+  it("probes as the same system role the rest of the code uses", () => {
+    expect(TICK_ROLE).toBe(SYSTEM_ROLE);
+  });
+
   it("--help prints usage and exits 0", async () => {
     const r = await invoke(["--help"]);
     expect(r.code).toBe(0);
@@ -76,6 +83,24 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
     expect(summary).toMatchObject({ due: 25, claimed: 25, published: 25, republished: 0, failed: 0 });
     expect(await side.messageCount(topology.jobsQueue)).toBe(25);
     expect(r.exits).toEqual([]);
+  });
+
+  it("with nothing due, reports zeros and the seed's log lines", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (l: string) => void lines.push(l) });
+    const stdout: string[] = [];
+    const code = await runTickCommand([], {
+      env: { DATABASE_URL: tdb.url, AMQP_URL },
+      queuePrefix: prefix,
+      logger,
+      stdout: (l) => stdout.push(l),
+      stderr: (l) => stdout.push(`stderr: ${l}`),
+      forceExit: () => undefined,
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout[0])).toMatchObject({ due: 0, claimed: 0, published: 0, republished: 0, failed: 0 });
+    const messages = lines.map((l) => JSON.parse(l).msg);
+    expect(messages).toEqual(["Found 0 due schedule(s)", "Tick finished"]);
   });
 
   it("--limit claims at most N", async () => {

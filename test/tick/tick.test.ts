@@ -333,9 +333,9 @@ describe.skipIf(!up)("tick", () => {
       const doomed = await openQueue(prefix);
       await doomed.close();
 
-      const summary = await runTick({ db: db(), queue: doomed, logger: silentLogger, now, budgetMs: 60_000, batchSize: 10 });
-      // A failed batch stops the claiming (the one batch already being claimed alongside it
-      // aside): an outage does not pile up pending runs.
+      const summary = await runTick({ db: db(), queue: doomed, logger: silentLogger, now, budgetMs: 60_000, batchSize: 10, lanes: 2 });
+      // A failed batch stops the claiming (the other lane's batch aside): an outage does not
+      // pile up pending runs.
       expect(summary.claimed).toBeGreaterThanOrEqual(10);
       expect(summary.claimed).toBeLessThanOrEqual(20);
       expect(summary).toMatchObject({ published: 0, unpublished: summary.claimed });
