@@ -1,33 +1,35 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 /**
  * The report-job message, version 1: the seed's `generate_report` arguments (report_type, city,
  * zips, lookback_days, filters, schedule_id) plus what a worker needs to act idempotently. Parsed
  * with this schema on publish and on consume; a message that fails it goes to the dead letters.
+ *
+ * Written with zod 4 (shipped inside the zod 3.25 package) rather than the v3 API used for
+ * request input elsewhere: every message crosses this schema twice, and v4 checks it about twice
+ * as fast — a tick draining 100,000 schedules validates 100,000 of them.
  */
-export const reportJobSchema = z
-  .object({
-    v: z.literal(1),
-    run_id: z.string().uuid(),
-    schedule_id: z.string().uuid(),
-    account_id: z.string().uuid(),
-    /** The slot this run serves (ISO-8601). */
-    scheduled_for: z.string().datetime({ offset: true }),
-    kind: z.enum(["scheduled", "manual", "test"]),
-    params: z.object({
-      report_type: z.string().min(1),
-      city: z.string().nullable(),
-      zips: z.array(z.string()),
-      lookback_days: z.number().int().min(1).max(365),
-      filters: z.record(z.unknown()),
-      schedule_id: z.string().uuid(),
-      timezone: z.string().min(1),
-      name: z.string(),
-      recipients: z.array(z.string()),
-      include_attachment: z.boolean(),
-    }),
-  })
-  .strict();
+export const reportJobSchema = z.strictObject({
+  v: z.literal(1),
+  run_id: z.uuid(),
+  schedule_id: z.uuid(),
+  account_id: z.uuid(),
+  /** The slot this run serves (ISO-8601). */
+  scheduled_for: z.iso.datetime({ offset: true }),
+  kind: z.enum(["scheduled", "manual", "test"]),
+  params: z.object({
+    report_type: z.string().min(1),
+    city: z.string().nullable(),
+    zips: z.array(z.string()),
+    lookback_days: z.int().min(1).max(365),
+    filters: z.record(z.string(), z.unknown()),
+    schedule_id: z.uuid(),
+    timezone: z.string().min(1),
+    name: z.string(),
+    recipients: z.array(z.string()),
+    include_attachment: z.boolean(),
+  }),
+});
 
 export type ReportJob = z.infer<typeof reportJobSchema>;
 export type ReportJobParams = ReportJob["params"];
