@@ -56,12 +56,18 @@ export async function loadPendingRuns(trx: Tx, ids: readonly string[]): Promise<
  * `queued` for the confirmed runs and `failed` for the unpublishable ones, each in one statement.
  * Only `pending` runs move: a fast worker may already have started (or finished) a run whose
  * confirm we are recording, and must not be put back.
+ *
+ * The commit does not wait for its WAL flush: should Postgres crash and lose this mark, the runs
+ * are `pending` again and recovery publishes them once more — the at-least-once delivery the run
+ * id already makes harmless — while every batch is spared a disk flush.
  */
 export async function recordPublishOutcome(
   trx: Tx,
   confirmed: readonly string[],
   failed: readonly PublishFailure[],
 ): Promise<void> {
+  if (confirmed.length === 0 && failed.length === 0) return;
+  await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
   if (confirmed.length > 0) {
     await sql`
       UPDATE schedule_runs SET status = 'queued', queued_at = now()

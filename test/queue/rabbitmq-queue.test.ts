@@ -8,6 +8,12 @@ import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "./rabbit-
 
 const up = await rabbitUp();
 
+/** A failed passive check closes the side channel (AMQP semantics); open a fresh one. */
+async function reopenAfterChannelError(side: RabbitSideChannel): Promise<RabbitSideChannel> {
+  await side.close().catch(() => undefined);
+  return openSideChannel();
+}
+
 describe.skipIf(!up)("RabbitMQ job queue", () => {
   let side: RabbitSideChannel;
   const prefixes: string[] = [];
@@ -61,6 +67,18 @@ describe.skipIf(!up)("RabbitMQ job queue", () => {
     }
     await expect(side.channel.checkExchange(t.exchange)).resolves.toBeDefined();
     await second.close();
+  });
+
+  it("can leave declaring to the first publish (a tick with nothing due opens no channel)", async () => {
+    const prefix = uniquePrefix("lazy");
+    prefixes.push(prefix);
+    const queue = await createRabbitQueue({ url: AMQP_URL, prefix, retryDelaysMs: CONTRACT_RETRY_DELAYS_MS, declare: "on-first-use" });
+    open.push(queue);
+    await expect(side.channel.checkExchange(prefix)).rejects.toThrow(/NOT_FOUND/);
+    side = await reopenAfterChannelError(side);
+    const job = sampleJob();
+    expect((await queue.publish([job])).confirmed).toEqual([job.run_id]);
+    expect(await side.messageCount(queue.topology.jobsQueue)).toBe(1);
   });
 
   it("counts a message that returns as unroutable as failed, not confirmed", async () => {
