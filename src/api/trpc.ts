@@ -93,5 +93,19 @@ const authenticated = t.middleware(async ({ ctx, next }) => {
   });
 });
 
+/**
+ * Authenticates, then lets the procedure manage its own transactions (it gets the account, not a
+ * transaction). For work that must commit before it publishes to the queue — and PGlite has a
+ * single connection, so a procedure holding the request's transaction could not open another.
+ */
+const authenticatedAccount = t.middleware(async ({ ctx, next }) => {
+  const apiKey = ctx.apiKey;
+  if (!apiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "Missing API key: send Authorization: Bearer <key>" });
+  const account = await ctx.deps.db.transaction().execute((trx: Tx) => authenticateInTransaction(trx, apiKey));
+  if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown or revoked API key" });
+  return next({ ctx: { accountId: account.accountId, accountName: account.accountName } });
+});
+
 export const authedProcedure = t.procedure.use(authenticated);
+export const accountProcedure = t.procedure.use(authenticatedAccount);
 export const developmentAuthedProcedure = t.procedure.use(developmentOnly).use(authenticated);

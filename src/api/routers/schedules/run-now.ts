@@ -1,6 +1,6 @@
 import { createManualRun } from "../../../runs/manual-run.js";
 import { toScheduleRunDto } from "../../../schedules/schedule.dto.js";
-import { authedProcedure } from "../../trpc.js";
+import { accountProcedure } from "../../trpc.js";
 import { requireQueue } from "../../require-dep.js";
 import { ZByIdInput } from "./by-id.types.js";
 
@@ -9,7 +9,7 @@ import { ZByIdInput } from "./by-id.types.js";
  * Once a minute per schedule (CONFLICT otherwise). The run comes back `queued`, or `pending` if
  * the broker was unavailable — the next tick publishes it then.
  */
-export const runNowRoute = authedProcedure.input(ZByIdInput).mutation(async ({ ctx, input }) => {
+export const runNowRoute = accountProcedure.input(ZByIdInput).mutation(async ({ ctx, input }) => {
   const run = await createManualRun(ctx.deps.db, requireQueue(ctx.deps), { accountId: ctx.accountId, scheduleId: input.id, kind: "manual" });
   return toScheduleRunDto(run);
 });
