@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { unusedPort } from "../email/smtp-test-server.js";
+
+/**
+ * `npm start` on a fresh machine: no DATABASE_URL, AMQP_URL, S3 or SMTP — PGlite, the in-process
+ * queue, local files and the .eml outbox. Runs the real `dev` command as its own process.
+ */
+const EMBEDDED_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|AMQP_URL|AMQP_PREFIX|S3_|SMTP_URL|AWS_|SIMPLYRETS_|ENVIRONMENT|PUBLIC_BASE_URL|UNSUBSCRIBE_SECRET)/.test(k)),
+);
+
+interface Dev {
+  child: ChildProcess;
+  output: () => string;
+  apiKey: string;
+  base: string;
+}
+
+async function startDev(dataDir: string, port: number): Promise<Dev> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "dev"], {
+    env: { ...EMBEDDED_ENV, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 120_000;
+  while (!/API key \(development only\): (mr_\S+)/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`dev exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`dev did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, output: () => out, apiKey: /API key \(development only\): (mr_\S+)/.exec(out)![1]!, base: `http://127.0.0.1:${port}` };
+}
+
+async function stop(dev: Dev): Promise<number | null> {
+  dev.child.kill("SIGTERM");
+  return new Promise((resolve) => dev.child.once("exit", (code) => resolve(code)));
+}
+
+describe("npm start (market-reports dev) on embedded defaults", () => {
+  let dataDir: string;
+  const running: Dev[] = [];
+  afterAll(async () => {
+    for (const dev of running) if (dev.child.exitCode === null) dev.child.kill("SIGKILL");
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("starts, prints a key and curl lines, serves the API, and a run-now report reaches the outbox", async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "mr-dev-"));
+    const port = await unusedPort();
+    const dev = await startDev(dataDir, port);
+    running.push(dev);
+    expect(dev.output()).toContain(`curl -s -X POST http://localhost:${port}/trpc/schedules.create`);
+    expect(dev.output()).toContain("PGlite in");
+
+    expect((await fetch(`${dev.base}/healthz`)).status).toBe(200);
+    const headers = { Authorization: `Bearer ${dev.apiKey}`, "Content-Type": "application/json" };
+    const created = await fetch(`${dev.base}/trpc/schedules.create`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "Weekly Market Snapshot", report_type: "market_snapshot", city: "San Diego", zip_codes: ["92101"], cadence: "weekly", weekly_dow: 1, recipients: ["client@example.com"] }),
+    });
+    expect(created.status).toBe(200);
+    const schedule = ((await created.json()) as { result: { data: { id: string; next_run_at: string } } }).result.data;
+    expect(new Date(schedule.next_run_at).getTime()).toBeGreaterThan(Date.now());
+
+    const runNow = await fetch(`${dev.base}/trpc/schedules.runNow`, { method: "POST", headers, body: JSON.stringify({ id: schedule.id }) });
+    expect(runNow.status).toBe(200);
+
+    const outbox = path.join(dataDir, "outbox");
+    const deadline = Date.now() + 90_000;
+    let files: string[] = [];
+    while (files.length === 0 && Date.now() < deadline) {
+      files = await readdir(outbox).catch(() => []);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(files.filter((f) => f.endsWith(".eml"))).toHaveLength(1);
+    const eml = await readFile(path.join(outbox, files[0]!), "utf8");
+    expect(eml).toMatch(/^To: client@example.com/m);
+    expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+
+    const runs = await fetch(`${dev.base}/trpc/schedules.runs?input=${encodeURIComponent(JSON.stringify({ id: schedule.id }))}`, { headers });
+    const [run] = ((await runs.json()) as { result: { data: { runs: { status: string; kind: string }[] } } }).result.data.runs;
+    expect(run).toMatchObject({ status: "completed", kind: "manual" });
+
+    expect(await stop(dev)).toBe(0);
+  }, 240_000);
+
+  it("keeps its data across restarts and prints the same key", async () => {
+    const port = await unusedPort();
+    const first = running[0]!;
+    const dev = await startDev(dataDir, port);
+    running.push(dev);
+    expect(dev.apiKey).toBe(first.apiKey);
+    const list = await fetch(`${dev.base}/trpc/schedules.list`, { headers: { Authorization: `Bearer ${dev.apiKey}` } });
+    expect(((await list.json()) as { result: { data: { count: number } } }).result.data.count).toBe(1);
+    expect(await stop(dev)).toBe(0);
+  }, 240_000);
+});
