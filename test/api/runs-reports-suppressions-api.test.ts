@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
+import { createLocalObjectStore } from "../../src/storage/local-object-store.js";
+import { SEED_CREATE_BODY, startTestApi, type TestApi } from "../support/api.js";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+
+const up = (await postgresUp()) && (await rabbitUp());
+
+describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over HTTP", () => {
+  let tdb: TestDatabase;
+  let api: TestApi;
+  let queue: RabbitJobQueue;
+  let rabbit: RabbitSideChannel;
+  let dir: string;
+  const prefix = uniquePrefix("api");
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    dir = await mkdtemp(path.join(tmpdir(), "mr-api-store-"));
+    queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger: pino({ level: "silent" }) });
+    rabbit = await openSideChannel();
+    const store = createLocalObjectStore(dir);
+    await store.put("reports/x/y/z.pdf", Buffer.from("%PDF-1.7 test"), "application/pdf");
+    api = await startTestApi(tdb.handle, undefined, { queue, store });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await queue?.close();
+    await rabbit?.deleteAll(prefix).catch(() => undefined);
+    await rabbit?.close();
+    await tdb?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("runNow writes a manual run, publishes it, leaves next_run_at alone, and refuses a second call within a minute", async () => {
+    const client = api.accountA.client;
+    const s = await client.schedules.create.mutate(SEED_CREATE_BODY as any);
+    const run = await client.schedules.runNow.mutate({ id: s.id });
+    expect(run).toMatchObject({ kind: "manual", status: "queued", schedule_id: s.id });
+    expect((await client.schedules.get.query({ id: s.id })).next_run_at).toBe(s.next_run_at);
+    const messages = await rabbit.takeAll(queue.topology.jobsQueue);
+    expect(messages.map((m) => m.run_id)).toEqual([run.id]);
+    expect((messages[0] as { params: { recipients: string[] } }).params.recipients).toEqual(["client@example.com"]);
+
+    await expect(client.schedules.runNow.mutate({ id: s.id })).rejects.toMatchObject({ data: { code: "CONFLICT", httpStatus: 409 } });
+    await expect(api.accountB.client.schedules.runNow.mutate({ id: s.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    const runs = await client.schedules.runs.query({ id: s.id });
+    expect(runs.runs.map((r) => r.kind)).toEqual(["manual"]);
+  });
+
+  it("sendTest sends only to `to` as a test run, any number of times, never moving next_run_at", async () => {
+    const client = api.accountA.client;
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Test me" } as any);
+    const first = await client.schedules.sendTest.mutate({ id: s.id, to: ["Agent@Example.com"] });
+    const second = await client.schedules.sendTest.mutate({ id: s.id });
+    expect([first.kind, second.kind]).toEqual(["test", "test"]);
+    const messages = (await rabbit.takeAll(queue.topology.jobsQueue)) as { run_id: string; kind: string; params: { recipients: string[] } }[];
+    const byRun = new Map(messages.map((m) => [m.run_id, m]));
+    expect(byRun.get(first.id)?.params.recipients).toEqual(["agent@example.com"]);
+    expect(byRun.get(second.id)?.params.recipients).toEqual(["client@example.com"]);
+    expect((await client.schedules.get.query({ id: s.id })).next_run_at).toBe(s.next_run_at);
+    await expect(client.schedules.sendTest.mutate({ id: s.id, to: ["not-an-email"] })).rejects.toMatchObject({
+      data: { code: "BAD_REQUEST" },
+      message: expect.stringContaining("to[0]: must be a valid email address"),
+    });
+  });
+
+  it("reports.list and reports.get: the account's own reports, with a short-lived download link", async () => {
+    const client = api.accountA.client;
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Reports" } as any);
+    const report = await tdb.handle.db
+      .insertInto("report_runs")
+      .values({ account_id: api.accountA.id, schedule_id: s.id, report_type: "market_snapshot", params: "{}", pdf_key: "reports/x/y/z.pdf", html_key: "reports/x/y/z.html", size_bytes: 14 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const list = await client.reports.list.query({ schedule_id: s.id });
+    expect(list.reports.map((r) => r.id)).toEqual([report.id]);
+    expect(list.reports[0]).toMatchObject({ has_pdf: true, size_bytes: 14, report_type: "market_snapshot" });
+    const got = await client.reports.get.query({ id: report.id });
+    expect(got.download_url).toMatch(new RegExp(`/r/${report.id}\\?exp=\\d+&sig=[0-9a-f]{64}$`));
+    const download = await fetch(got.download_url!.replace(/^http:\/\/localhost:\d+/, api.url));
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toBe("%PDF-1.7 test");
+    await expect(api.accountB.client.reports.get.query({ id: report.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect((await api.accountB.client.reports.list.query()).count).toBe(0);
+  });
+
+  it("email.log lists one row per recipient per run, filtered by schedule or run, only the account's own", async () => {
+    const client = api.accountA.client;
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Logged" } as any);
+    const run = await tdb.handle.db.insertInto("schedule_runs").values({ account_id: api.accountA.id, schedule_id: s.id, scheduled_for: new Date() }).returning("id").executeTakeFirstOrThrow();
+    for (const [to, status] of [["a@example.com", "sent"], ["b@example.com", "suppressed"]] as const) {
+      await tdb.handle.db.insertInto("email_log").values({ account_id: api.accountA.id, schedule_id: s.id, run_id: run.id, to_emails: [to], status, response_code: status === "sent" ? 250 : null }).execute();
+    }
+    const byRun = await client.email.log.query({ run_id: run.id });
+    expect(byRun.entries.map((e) => [e.to_emails[0], e.status]).sort()).toEqual([["a@example.com", "sent"], ["b@example.com", "suppressed"]]);
+    expect((await client.email.log.query({ schedule_id: s.id, limit: 1 })).next_cursor).not.toBeNull();
+    expect((await api.accountB.client.email.log.query({ run_id: run.id })).count).toBe(0);
+  });
+
+  it("suppressions: add (lower-cased, idempotent), list, remove; another account's list is separate", async () => {
+    const client = api.accountA.client;
+    expect(await client.suppressions.add.mutate({ email: "Quiet@Example.com", reason: "asked by phone" })).toEqual({ email: "quiet@example.com", added: true });
+    expect(await client.suppressions.add.mutate({ email: "quiet@example.com" })).toEqual({ email: "quiet@example.com", added: false });
+    expect((await client.suppressions.list.query()).suppressions.map((s) => [s.email, s.reason])).toContainEqual(["quiet@example.com", "asked by phone"]);
+    expect((await api.accountB.client.suppressions.list.query()).count).toBe(0);
+    await expect(api.accountB.client.suppressions.remove.mutate({ email: "quiet@example.com" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect(await client.suppressions.remove.mutate({ email: "QUIET@example.com" })).toEqual({ email: "quiet@example.com", removed: true });
+    await expect(client.suppressions.add.mutate({ email: "nope" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST" }, message: "email: must be a valid email address" });
+  });
+});
