@@ -42,11 +42,15 @@ export class PdfRenderError extends Error {
   constructor(
     message: string,
     readonly transient: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; timedOut?: boolean },
   ) {
     super(message, options);
     this.name = "PdfRenderError";
+    this.timedOut = options?.timedOut ?? false;
   }
+
+  /** The job ran past its timeoutMs. */
+  readonly timedOut: boolean;
 }
 
 export interface BrowserPdfRendererOptions {
@@ -70,6 +74,8 @@ interface BrowserGeneration {
   readonly pid: number | undefined;
   jobs: number;
   inFlight: number;
+  /** Jobs in a row that ran out of time: a browser that stops answering gets replaced. */
+  timeoutsInARow: number;
   retiring: boolean;
   dead: boolean;
   warm: Promise<IsolatedPage | undefined>[];
@@ -79,6 +85,8 @@ interface BrowserGeneration {
 }
 
 const CLOSE_GRACE_MS = 5_000;
+/** Two jobs in a row out of time on one browser: it is more likely stuck than the reports heavy. */
+const TIMEOUTS_BEFORE_RECYCLE = 2;
 
 export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): BrowserPdfRenderer {
   const maxJobsPerBrowser = options.maxJobsPerBrowser ?? 200;
@@ -115,6 +123,9 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       });
     }
     launches++;
+    // puppeteer drops its error listeners on the browser's pipes when it disconnects; a pipe
+    // reset by a browser killed after that would otherwise be an uncaught error in the worker.
+    for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
     let session: CDPSession;
     let crashWatch: CrashWatch;
     try {
@@ -131,6 +142,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       pid: browser.process()?.pid,
       jobs: 0,
       inFlight: 0,
+      timeoutsInARow: 0,
       retiring: false,
       dead: false,
       warm: [],
@@ -167,14 +179,17 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     for (;;) {
       if (closed) throw new PdfRenderError("the PDF renderer is closed", false);
       const generation = current;
-      if (generation && !generation.dead && !generation.retiring) {
+      if (generation && !generation.dead && !generation.retiring && generation.browser.connected) {
         generation.inFlight++;
         generation.jobs++;
         if (generation.jobs >= maxJobsPerBrowser) retire(generation);
         return generation;
       }
-      if (generation?.retiring) {
-        await generation.retired;
+      // One browser at a time: a retiring one finishes its jobs and closes before the next starts.
+      const draining = [...live].find((g) => g.retiring);
+      if (draining) {
+        await draining.retired;
+        live.delete(draining);
         continue;
       }
       if (!launching) {
@@ -231,31 +246,44 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
 
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PdfRenderError(`rendering the PDF took longer than ${timeoutMs} ms`, true)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new PdfRenderError(`rendering the PDF took longer than ${timeoutMs} ms`, true, { timedOut: true })),
+        timeoutMs,
+      );
     });
     deadline.catch(() => undefined);
 
     let generation: BrowserGeneration | undefined;
-    let page: IsolatedPage | undefined;
     let pagePromise: Promise<IsolatedPage> | undefined;
+    let rendered = false;
     const acquiring = acquire();
     try {
       generation = await Promise.race([acquiring, deadline]);
       const acquired = generation;
       pagePromise = takePage(acquired);
-      page = await Promise.race([pagePromise, deadline]);
+      const page = await Promise.race([pagePromise, deadline]);
       const pdf = await Promise.race([printIsolatedPage(page, html, format), page.crashed, deadline]);
       if (page.blockedRequests > 0) {
         logger?.warn({ blockedRequests: page.blockedRequests }, "report HTML asked for remote resources; they were blocked");
       }
+      acquired.timeoutsInARow = 0;
+      rendered = true;
       return pdf;
     } catch (error) {
-      throw classify(error, generation);
+      const failure = classify(error, generation);
+      if (generation && failure.timedOut && ++generation.timeoutsInARow >= TIMEOUTS_BEFORE_RECYCLE && !generation.retiring) {
+        logger?.warn({ pid: generation.pid }, "Chromium ran out of time twice in a row; replacing it");
+        retire(generation);
+      }
+      throw failure;
     } finally {
       clearTimeout(timer);
-      // A page still opening when the deadline struck is closed as soon as it exists.
-      const toClose = page ?? (pagePromise ? await pagePromise.catch(() => undefined) : undefined);
-      if (toClose) await withGrace(toClose.close()).catch(() => undefined);
+      const closing = pagePromise?.then((page) => page.close());
+      // After a success the context is gone before the caller continues, which bounds how many
+      // exist. After a failure the browser may be stuck: the caller hears of it at once, and the
+      // context goes when it can (or with the browser).
+      if (closing && rendered) await withGrace(closing).catch(() => undefined);
+      else closing?.catch(() => undefined);
       if (generation) {
         release(generation);
         // Opened after this job, not during it, so it never competes with the job for CPU.
@@ -273,6 +301,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       // Closing politely failed or hung; the group kill below is the backstop.
     }
     killProcessGroup(generation.pid);
+    await processGroupGone(generation.pid);
   }
 
   async function close(): Promise<void> {
@@ -331,6 +360,22 @@ function killProcessGroup(pid: number | undefined): void {
     process.kill(-pid, "SIGKILL");
   } catch {
     // Already gone.
+  }
+}
+
+/**
+ * SIGKILL is delivered asynchronously: waits, briefly, until no process of the group is left, so
+ * that after close() nothing of the browser still runs. Zombies count as left until reaped.
+ */
+async function processGroupGone(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  for (let waited = 0; waited < CLOSE_GRACE_MS; waited += 20) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -230,6 +230,28 @@ for (const executablePath of browsers) {
       expect(renderer.browserPid).toBe(pid);
     });
 
+    it("replaces a browser that stops answering after two jobs in a row run out of time", async () => {
+      const stuck = createBrowserPdfRenderer({ executablePath });
+      try {
+        await stuck.render(report("before the freeze"));
+        const pid = stuck.browserPid as number;
+        process.kill(pid, "SIGSTOP");
+        for (let i = 0; i < 2; i++) {
+          const error = await stuck.render(report("frozen"), { timeoutMs: 1_000 }).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(PdfRenderError);
+          expect((error as PdfRenderError).transient).toBe(true);
+          expect((error as PdfRenderError).timedOut).toBe(true);
+        }
+        const pdf = await stuck.render(report("after the freeze"));
+        expect(await pdfText(pdf)).toContain("after the freeze");
+        expect(stuck.restarts).toBe(1);
+        expect(stuck.browserPid).not.toBe(pid);
+        expect(processGroupMembers(pid)).toEqual([]);
+      } finally {
+        await stuck.close();
+      }
+    });
+
     it("recycles the browser after maxJobsPerBrowser jobs without failing any job", async () => {
       const recycling = createBrowserPdfRenderer({ executablePath, maxJobsPerBrowser: 3 });
       try {
