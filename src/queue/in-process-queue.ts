@@ -3,11 +3,9 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_DELAYS_MS,
   PermanentJobError,
-  decodeJob,
   errorMessage,
   retryDelayMs,
   runIdOf,
-  validateJob,
   type ConsumeOptions,
   type Consumer,
   type JobHandler,
@@ -15,6 +13,7 @@ import {
   type PublishFailure,
   type PublishOutcome,
 } from "./job-queue.js";
+import { decodeJob, validateJob } from "./job-validation.js";
 import type { ReportJob } from "./report-job.js";
 
 /**

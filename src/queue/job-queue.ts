@@ -1,4 +1,4 @@
-import { reportJobSchema, type ReportJob } from "./report-job.js";
+import type { ReportJob } from "./report-job.js";
 
 /**
  * The one interface the tick, the API's runNow and the worker use to talk to the job queue. Two
@@ -102,28 +102,6 @@ export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [10_000, 30_000, 90_00
 /** The delay before retrying after failed attempt `attempt` (1-based). */
 export function retryDelayMs(attempt: number, delays: readonly number[] = DEFAULT_RETRY_DELAYS_MS): number {
   return delays[Math.min(Math.max(attempt, 1), delays.length) - 1];
-}
-
-export type DecodedMessage =
-  | { ok: true; job: ReportJob }
-  | { ok: false; reason: string };
-
-/** Parses and validates a message body; the reason names every failing field. */
-export function decodeJob(body: Buffer | string): DecodedMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
-  } catch (err) {
-    return { ok: false, reason: `invalid message: not JSON (${(err as Error).message})` };
-  }
-  return validateJob(value);
-}
-
-export function validateJob(value: unknown): DecodedMessage {
-  const parsed = reportJobSchema.safeParse(value);
-  if (parsed.success) return { ok: true, job: parsed.data };
-  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "message"}: ${i.message}`);
-  return { ok: false, reason: `invalid message: ${problems.join("; ")}` };
 }
 
 /** The run id of a job that may not have passed validation, for error reports. */

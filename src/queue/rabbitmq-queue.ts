@@ -4,11 +4,9 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_DELAYS_MS,
   PermanentJobError,
-  decodeJob,
   errorMessage,
   retryDelayMs,
   runIdOf,
-  validateJob,
   type ConsumeOptions,
   type Consumer,
   type JobHandler,
@@ -114,6 +112,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
   };
 
   const publish = async (jobs: ReportJob[]): Promise<PublishOutcome> => {
+    const { validateJob } = await import("./job-validation.js");
     const failed: PublishFailure[] = [];
     const valid: ReportJob[] = [];
     for (const job of jobs) {
@@ -137,6 +136,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
 
   const consume = async (handler: JobHandler, consumeOptions: ConsumeOptions): Promise<Consumer> => {
     if (closedBecause) throw closedBecause;
+    const { decodeJob } = await import("./job-validation.js");
     await ready();
     const channel = await connection.createConfirmChannel();
     channel.on("error", (err: Error) => log?.warn({ err: err.message }, "RabbitMQ consumer channel error"));
