@@ -123,11 +123,33 @@ export async function openIsolatedPage(browser: Browser, browserSession: CDPSess
   }
 }
 
-export async function printIsolatedPage(
-  page: IsolatedPage,
-  html: string,
-  format: PaperFormat,
-): Promise<Buffer> {
+/** The report tried to replace itself (a meta refresh, say): what would print is not the report. */
+export class ReportNavigatedError extends Error {
+  constructor(url: string, reason: string) {
+    super(`the report tried to navigate away (${reason} to ${url}); reports must be a single static page`);
+    this.name = "ReportNavigatedError";
+  }
+}
+
+export async function printIsolatedPage(page: IsolatedPage, html: string, format: PaperFormat): Promise<Buffer> {
+  const { session } = page;
+  let rejectNavigated!: (error: Error) => void;
+  const navigated = new Promise<never>((_, reject) => {
+    rejectNavigated = reject;
+  });
+  navigated.catch(() => undefined);
+  const onNavigation = (event: { frameId: string; url: string; reason: string }) => {
+    if (event.frameId === page.frameId) rejectNavigated(new ReportNavigatedError(event.url, event.reason));
+  };
+  session.on("Page.frameRequestedNavigation", onNavigation);
+  try {
+    return await Promise.race([print(page, html, format), navigated]);
+  } finally {
+    session.off("Page.frameRequestedNavigation", onNavigation);
+  }
+}
+
+async function print(page: IsolatedPage, html: string, format: PaperFormat): Promise<Buffer> {
   const { session } = page;
   const loaded = new Promise<void>((resolve) => session.once("Page.loadEventFired", () => resolve()));
   await session.send("Page.setDocumentContent", { frameId: page.frameId, html });

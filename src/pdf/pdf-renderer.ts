@@ -13,6 +13,7 @@ import {
   openIsolatedPage,
   PageCrashedError,
   printIsolatedPage,
+  ReportNavigatedError,
   type CrashWatch,
   type IsolatedPage,
 } from "./isolated-page.js";
@@ -335,6 +336,9 @@ function classify(error: unknown, generation: BrowserGeneration | undefined): Pd
     error instanceof PageCrashedError
   ) {
     return new PdfRenderError(`Chromium failed while rendering: ${messageOf(error)}`, true, { cause: error });
+  }
+  if (error instanceof ReportNavigatedError) {
+    return new PdfRenderError(`the report cannot be printed: ${error.message}`, false, { cause: error });
   }
   // Chromium rejecting a command on a live page means the input is wrong; retrying repeats it.
   if (error instanceof ProtocolError) {

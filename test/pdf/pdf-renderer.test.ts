@@ -148,6 +148,17 @@ for (const executablePath of browsers) {
       }
     });
 
+    it("refuses a report that tries to navigate away instead of printing something else", async () => {
+      for (const target of ["url=http://127.0.0.1:9/elsewhere", ""]) {
+        const html = `<!doctype html><html><head><meta http-equiv="refresh" content="0;${target}"></head><body><p>report</p></body></html>`;
+        const error = await renderer.render(html).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(PdfRenderError);
+        expect((error as PdfRenderError).transient).toBe(false);
+        expect((error as Error).message).toContain("navigate away");
+      }
+      expect(await pdfText(await renderer.render(report("still fine")))).toContain("still fine");
+    });
+
     it("renders 8 reports at once", async () => {
       const pdfs = await Promise.all(Array.from({ length: 8 }, (_, i) => renderer.render(report(`Concurrent report ${i}`))));
       const texts = await Promise.all(pdfs.map(pdfText));
