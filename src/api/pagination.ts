@@ -1,3 +1,4 @@
+import { sql, type SelectQueryBuilder } from "kysely";
 import { z } from "zod";
 import { AppError } from "../errors/app-error.js";
 
@@ -31,4 +32,20 @@ export function pageOf<T extends { created_at: Date; id: string }>(rows: T[], li
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { page, next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/**
+ * One page of a list ordered newest first by (created_at, id), continuing after `cursor`: the
+ * keyset rule every list procedure shares. Fetches one row more than asked to know whether
+ * another page follows.
+ */
+export async function newestFirstPage<DB, TB extends keyof DB, O extends { created_at: Date; id: string }>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  cursor: string | null | undefined,
+  limit: number,
+): Promise<{ page: O[]; next_cursor: string | null }> {
+  const after = decodeCursor(cursor);
+  const scoped = after ? query.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`) : query;
+  const rows = await scoped.orderBy(sql`created_at desc, id desc`).limit(limit + 1).execute();
+  return pageOf(rows, limit);
 }

@@ -1,6 +1,6 @@
 import type { NewSchedule, Schedule, ScheduleRun, ScheduleUpdate } from "../db/database.js";
 import type { Tx } from "../db/tenant.js";
-import type { PageCursor } from "../api/pagination.js";
+import { newestFirstPage } from "../api/pagination.js";
 
 /**
  * Schedule queries. Every function takes a transaction already scoped to one account by
@@ -32,20 +32,11 @@ export async function deleteSchedule(trx: Tx, id: string): Promise<boolean> {
 /** Newest first, keyset-paginated on (created_at, id). */
 export function listSchedules(
   trx: Tx,
-  options: { activeOnly: boolean; limit: number; after?: PageCursor },
-): Promise<Schedule[]> {
+  options: { activeOnly: boolean; limit: number; cursor?: string | null },
+): Promise<{ page: Schedule[]; next_cursor: string | null }> {
   let query = trx.selectFrom("schedules").selectAll();
   if (options.activeOnly) query = query.where("active", "=", true);
-  const after = options.after;
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb("created_at", "<", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
-      ]),
-    );
-  }
-  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(options.limit).execute();
+  return newestFirstPage(query, options.cursor, options.limit);
 }
 
 export function listRuns(trx: Tx, scheduleId: string, limit: number): Promise<ScheduleRun[]> {

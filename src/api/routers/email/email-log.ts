@@ -1,4 +1,4 @@
-import { decodeCursor, pageOf } from "../../pagination.js";
+import { newestFirstPage } from "../../pagination.js";
 import { authedProcedure } from "../../trpc.js";
 import { ZEmailLogInput } from "./email-log.types.js";
 
@@ -7,14 +7,7 @@ export const emailLogRoute = authedProcedure.input(ZEmailLogInput).query(async (
   let query = ctx.trx.selectFrom("email_log").selectAll();
   if (input.schedule_id) query = query.where("schedule_id", "=", input.schedule_id);
   if (input.run_id) query = query.where("run_id", "=", input.run_id);
-  const after = decodeCursor(input.cursor);
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([eb("created_at", "<", after.createdAt), eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)])]),
-    );
-  }
-  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(input.limit + 1).execute();
-  const { page, next_cursor } = pageOf(rows, input.limit);
+  const { page, next_cursor } = await newestFirstPage(query, input.cursor, input.limit);
   return {
     entries: page.map((r) => ({
       id: r.id,

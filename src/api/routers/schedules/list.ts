@@ -1,4 +1,3 @@
-import { decodeCursor, pageOf } from "../../pagination.js";
 import { listSchedules } from "../../../schedules/schedule.repository.js";
 import { toScheduleDto } from "../../../schedules/schedule.dto.js";
 import { authedProcedure } from "../../trpc.js";
@@ -6,7 +5,6 @@ import { ZListSchedulesInput } from "./list.types.js";
 
 /** GET /v1/schedules in the seed; `count` is the number of schedules in this page, as there. */
 export const listSchedulesRoute = authedProcedure.input(ZListSchedulesInput).query(async ({ ctx, input }) => {
-  const rows = await listSchedules(ctx.trx, { activeOnly: input.active_only, limit: input.limit + 1, after: decodeCursor(input.cursor) });
-  const { page, next_cursor } = pageOf(rows, input.limit);
+  const { page, next_cursor } = await listSchedules(ctx.trx, { activeOnly: input.active_only, limit: input.limit, cursor: input.cursor });
   return { schedules: page.map(toScheduleDto), count: page.length, next_cursor };
 });

@@ -1,4 +1,4 @@
-import { decodeCursor, pageOf } from "../../pagination.js";
+import { newestFirstPage } from "../../pagination.js";
 import { notFound } from "../../../errors/app-error.js";
 import { addSuppression } from "../../../delivery/email-log.repository.js";
 import { authedProcedure, router } from "../../trpc.js";
@@ -13,15 +13,8 @@ const toDto = (s: { email: string; reason: string | null; created_at: Date }) =>
 /** The account's do-not-email list; checked at send time, case-insensitively. */
 export const suppressionsRouter = router({
   list: authedProcedure.input(ZListSuppressionsInput).query(async ({ ctx, input }) => {
-    let query = ctx.trx.selectFrom("email_suppressions").selectAll();
-    const after = decodeCursor(input.cursor);
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([eb("created_at", "<", after.createdAt), eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)])]),
-      );
-    }
-    const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(input.limit + 1).execute();
-    const { page, next_cursor } = pageOf(rows, input.limit);
+    const query = ctx.trx.selectFrom("email_suppressions").selectAll();
+    const { page, next_cursor } = await newestFirstPage(query, input.cursor, input.limit);
     return { suppressions: page.map(toDto), count: page.length, next_cursor };
   }),
   add: authedProcedure.input(ZAddSuppressionInput).mutation(async ({ ctx, input }) => {
