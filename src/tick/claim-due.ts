@@ -35,9 +35,9 @@ export interface ClaimedBatch {
 /**
  * One transaction as the system role: lock up to `limit` due schedules (oldest first, skipping
  * rows another tick holds), write one run per schedule for the slot it is due for, and move each
- * schedule to its next slot after `now` — a slot missed for days runs once. Two statements
- * whatever the batch size: the locking SELECT (timing columns only), then one statement that
- * inserts the runs and advances the schedules from unnest()ed arrays. ON CONFLICT DO NOTHING is
+ * schedule to its next slot after `now` — a slot missed for days runs once. Three statements
+ * whatever the batch size: the locking SELECT (timing columns only), the INSERT of the runs and
+ * the UPDATE of the schedules, both from unnest()ed arrays. ON CONFLICT DO NOTHING is
  * the last word on "one run per slot" should a schedule's next_run_at ever be set back to a slot
  * that already ran.
  *
@@ -100,12 +100,12 @@ export async function claimDueBatch(
       }
     }
 
+    const ids = plainArrayLiteral(scheduleIds);
+    // The runs first, the schedules' advance second: the foreign-key check on each new run then
+    // finds its schedule row merely locked by us, instead of chasing (and locking) the version
+    // the advance just wrote.
     const { rows: written } = await sql<WrittenRow>`
-      WITH u AS (
-        SELECT * FROM unnest(${plainArrayLiteral(scheduleIds)}::uuid[], ${plainArrayLiteral(runIds)}::uuid[],
-                             ${plainArrayLiteral(nexts)}::timestamptz[], ${textArrayLiteral(errors)}::text[])
-          AS u(schedule_id, run_id, next_run_at, error)
-      ), inserted AS (
+      WITH inserted AS (
         INSERT INTO schedule_runs (id, account_id, schedule_id, scheduled_for, kind, status, params, error, finished_at)
         SELECT u.run_id, s.account_id, s.id, s.next_run_at, 'scheduled',
                CASE WHEN u.error IS NULL THEN 'pending' ELSE 'failed' END,
@@ -116,18 +116,20 @@ export async function claimDueBatch(
                  'include_attachment', s.include_attachment),
                u.error,
                CASE WHEN u.error IS NOT NULL THEN now() END
-        FROM u JOIN schedules s ON s.id = u.schedule_id
+        FROM unnest(${ids}::uuid[], ${plainArrayLiteral(runIds)}::uuid[], ${textArrayLiteral(errors)}::text[])
+               AS u(schedule_id, run_id, error)
+        JOIN schedules s ON s.id = u.schedule_id
         ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
         RETURNING id, account_id, schedule_id, scheduled_for, error, params
-      ), advanced AS (
-        UPDATE schedules s
-        SET next_run_at = u.next_run_at, last_run_at = ${nowIso}::timestamptz, updated_at = now()
-        FROM u
-        WHERE s.id = u.schedule_id
       )
       SELECT id, account_id, schedule_id, floor(extract(epoch FROM scheduled_for) * 1000)::float8 AS slot_ms, error,
              CASE WHEN error IS NULL THEN params::text END AS params
       FROM inserted`.execute(trx);
+    await sql`
+      UPDATE schedules s
+      SET next_run_at = u.next_run_at, last_run_at = ${nowIso}::timestamptz, updated_at = now()
+      FROM unnest(${ids}::uuid[], ${plainArrayLiteral(nexts)}::timestamptz[]) AS u(schedule_id, next_run_at)
+      WHERE s.id = u.schedule_id`.execute(trx);
 
     // A slot that already had its run (conflict) is simply absent here: that run stands.
     const runs: RunToPublish[] = [];

@@ -36,7 +36,8 @@ before it; the process never outlives it), AMQP_PREFIX (exchange/queue name pref
 market-reports), LOG_LEVEL.
 Prints one JSON line at the end: {"due","claimed","published","republished","failed","ms"}.
 Exits 0 when done; 1 with one line on stderr when Postgres or RabbitMQ cannot be reached or a
-publish fails (the runs stay pending and the next tick publishes them); 2 for bad usage.`;
+publish fails (the runs stay pending and the next tick publishes them); 2 for bad usage; 3 when
+it is still running at TICK_BUDGET_SECONDS (forced exit; nothing is left half-written).`;
 
 export interface TickCommandDeps {
   env?: NodeJS.ProcessEnv;
