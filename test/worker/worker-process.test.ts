@@ -1,0 +1,126 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount } from "../../src/accounts/account.repository.js";
+import { FINAL_RUN_STATUSES } from "../../src/db/database.js";
+import { findChromium } from "../../src/pdf/find-chromium.js";
+import { jobForRun, scheduleParams } from "../../src/runs/run-job.js";
+import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
+import pino from "pino";
+import { startSmtpServer, unusedPort, type TestSmtpServer } from "../email/smtp-test-server.js";
+import { readLog, spawnCli, type CliProcess } from "../e2e/harness/cli-process.js";
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
+
+const up = (await postgresUp()) && (await rabbitUp());
+const chromium = findChromium();
+
+/** `market-reports worker` as its own process: health, metrics, and a graceful SIGTERM. */
+describe.skipIf(!up || !chromium)("the worker process", () => {
+  let tdb: TestDatabase;
+  let s3: S3Server;
+  let smtp: TestSmtpServer;
+  let queue: RabbitJobQueue;
+  let rabbit: RabbitSideChannel;
+  let worker: CliProcess;
+  let healthPort: number;
+  const prefix = uniquePrefix("worker-proc");
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase("mr_worker_proc");
+    s3 = await startS3Server("worker-proc");
+    smtp = await startSmtpServer();
+    queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger: pino({ level: "silent" }) });
+    rabbit = await openSideChannel();
+    healthPort = await unusedPort();
+    const logDir = await mkdtemp(path.join(tmpdir(), "mr-worker-proc-"));
+    worker = spawnCli(
+      "worker",
+      ["worker"],
+      {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        DATABASE_URL: tdb.url,
+        AMQP_URL,
+        AMQP_PREFIX: prefix,
+        S3_BUCKET: s3.bucket,
+        S3_ENDPOINT: s3.endpoint,
+        S3_FORCE_PATH_STYLE: "true",
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+        SMTP_URL: smtp.url,
+        UNSUBSCRIBE_SECRET: "worker-process-test-secret",
+        WORKER_CONCURRENCY: "2",
+        WORKER_HEALTH_PORT: String(healthPort),
+        LOG_LEVEL: "info",
+      },
+      path.join(logDir, "worker.log"),
+    );
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (worker.exit || Date.now() > deadline) throw new Error(`worker did not come up:\n${readLog(worker)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+  afterAll(async () => {
+    if (worker && !worker.exit) worker.child.kill("SIGKILL");
+    await queue?.close();
+    await rabbit?.deleteAll(prefix).catch(() => undefined);
+    await rabbit?.close();
+    await smtp?.close();
+    await s3?.close();
+    await tdb?.drop();
+  });
+
+  it("serves /healthz and Prometheus /metrics", async () => {
+    expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    expect(metrics).toContain("market_reports_worker_jobs_in_flight");
+    expect(metrics).toContain("market_reports_worker_job_duration_seconds");
+  });
+
+  it("on SIGTERM stops taking jobs, finishes the ones in hand, and exits 0; the rest wait in the queue", async () => {
+    const db = tdb.handle.db;
+    const { account } = await createAccount(db, "Graceful Realty");
+    const runs = [];
+    for (let i = 0; i < 12; i++) {
+      const schedule = await db
+        .insertInto("schedules")
+        .values({ account_id: account.id, name: `S${i}`, report_type: "market_snapshot", city: "Houston", zip_codes: ["77002", "77006"], cadence: "daily", recipients: [`r${i}@example.com`], next_run_at: new Date(Date.now() + 86_400_000) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      runs.push(
+        await db
+          .insertInto("schedule_runs")
+          .values({ account_id: account.id, schedule_id: schedule.id, scheduled_for: new Date(), kind: "manual", status: "queued", params: JSON.stringify(scheduleParams(schedule)) })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
+    }
+    await queue.publish(runs.map((r) => jobForRun({ ...r, params: r.params as Record<string, unknown> })));
+    // Wait until the worker has jobs in hand, then ask it to stop.
+    const deadline = Date.now() + 60_000;
+    while ((await db.selectFrom("schedule_runs").select("id").where("status", "=", "running").execute()).length === 0) {
+      if (Date.now() > deadline) throw new Error(`no job started:\n${readLog(worker)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    worker.child.kill("SIGTERM");
+    const exit = await worker.exited;
+    expect(exit.code, readLog(worker)).toBe(0);
+
+    const after = await db.selectFrom("schedule_runs").select(["id", "status"]).execute();
+    expect(after.filter((r) => r.status === "running")).toEqual([]);
+    const finished = after.filter((r) => FINAL_RUN_STATUSES.includes(r.status as never));
+    expect(finished.length).toBeGreaterThan(0);
+    expect(finished.every((r) => r.status === "completed")).toBe(true);
+    // Nothing lost: every run not finished is still a message in the queue, for the next worker.
+    expect(await rabbit.messageCount(queue.topology.jobsQueue)).toBe(after.length - finished.length);
+    expect(smtp.received.length).toBe(finished.length);
+    expect(readLog(worker)).toContain("shutting down");
+  }, 180_000);
+});
