@@ -5,8 +5,8 @@ export interface AmqpPublishGate {
   url: string;
   /** Resolves when a client first tried to publish: its first basic.publish frame was swallowed. */
   firstPublishHeld: Promise<void>;
-  /** basic.publish frames swallowed so far. */
-  heldPublishes(): number;
+  /** Connections the gate has shut (each at its first basic.publish). */
+  gatedConnections(): number;
   close(): Promise<void>;
 }
 
@@ -87,7 +87,7 @@ export async function startAmqpPublishGate(brokerUrl: string): Promise<AmqpPubli
   return {
     url: url.toString(),
     firstPublishHeld,
-    heldPublishes: () => held,
+    gatedConnections: () => held,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

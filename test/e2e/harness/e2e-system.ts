@@ -57,9 +57,12 @@ export interface E2eSystem {
   api: CliProcess | undefined;
   apiUrl: string;
   ticks: TickLauncher;
-  /** Counts of this scenario's runs by status, and how many schedules are still due. */
-  progress(): Promise<{ statuses: Record<string, number>; final: number; due: number }>;
-  /** Polls until every seeded schedule has its run and every run is final. */
+  /**
+   * The seeded schedules' runs by status, how many of them are final, how many seeded schedules
+   * are still due, and how many runs of any kind (manual ones too) are not final yet.
+   */
+  progress(): Promise<{ statuses: Record<string, number>; final: number; due: number; open: number }>;
+  /** Polls until every seeded schedule has its run and every run, of any kind, is final. */
   waitUntilAllFinal(timeoutMs: number): Promise<void>;
   /**
    * Stops the tick cron, lets the workers take what is still queued (retries of runs that are
@@ -181,9 +184,11 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
         WHERE schedule_id = ANY(${scheduleIds}::uuid[]) GROUP BY status`.execute(db);
       const due = await sql<{ n: number }>`
         SELECT count(*)::int AS n FROM schedules WHERE id = ANY(${scheduleIds}::uuid[]) AND next_run_at <= now()`.execute(db);
+      const open = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM schedule_runs WHERE status <> ALL(${[...FINAL_RUN_STATUSES]}::text[])`.execute(db);
       const statuses = Object.fromEntries(rows.map((r) => [r.status, r.n]));
       const final = rows.filter((r) => FINAL_RUN_STATUSES.includes(r.status as never)).reduce((n, r) => n + r.n, 0);
-      return { statuses, final, due: due.rows[0].n };
+      return { statuses, final, due: due.rows[0].n, open: open.rows[0].n };
     };
 
     const system: E2eSystem = {
@@ -210,7 +215,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
           try {
             const p = await progress();
             last = JSON.stringify(p);
-            if (p.due === 0 && p.final >= seed.schedules.length) return;
+            if (p.due === 0 && p.final >= seed.schedules.length && p.open === 0) return;
           } catch (error) {
             // Postgres restarting: keep polling.
             last = `progress query failed: ${(error as Error).message}`;

@@ -32,7 +32,7 @@ export async function whenFinalReaches(system: E2eSystem, count: number, timeout
 
 async function allFinal(system: E2eSystem): Promise<boolean> {
   const p = await system.progress().catch(() => undefined);
-  return p !== undefined && p.due === 0 && p.final >= system.seed.schedules.length;
+  return p !== undefined && p.due === 0 && p.final >= system.seed.schedules.length && p.open === 0;
 }
 
 export interface WorkerKill {
@@ -106,6 +106,8 @@ export async function cutBrokerConnections(system: E2eSystem, options: { times: 
   const closed: number[] = [];
   for (let i = 0; i < options.times; i++) {
     if (i > 0) await sleep(options.gapMs);
+    // Each cut should find the restarted workers connected again.
+    await system.workers.waitHealthy(180_000);
     const pids = [
       ...system.workers.pids(),
       ...(system.api ? [system.api.pid] : []),
