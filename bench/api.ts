@@ -30,17 +30,34 @@ const body = {
 };
 
 function startServer(kind: "ours" | "bare", url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/api-server-process.ts", kind, url, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/api-server-process.ts", kind, url, String(port)], { stdio: ["pipe", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve(child));
     child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
   });
 }
 
-async function load(url: string, options: Partial<autocannon.Options>) {
+function cpuMs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onData = (d: Buffer) => {
+      const m = /cpu ([\d.]+)/.exec(d.toString());
+      if (m) {
+        child.stdout!.off("data", onData);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stdin!.write("cpu\n");
+  });
+}
+
+/** Requests per second, p99 latency, and the server's CPU time per request (µs). */
+async function load(server: ChildProcess, url: string, options: Partial<autocannon.Options>) {
+  const cpuBefore = await cpuMs(server);
   const result = await autocannon({ url, connections, duration: seconds, ...options });
+  const cpu = (await cpuMs(server)) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, cpuUsPerRequest: Math.round((cpu * 1000) / result.requests.total) };
 }
 
 const db = await createTestDatabase("mr_bench_api", 4);
@@ -62,16 +79,17 @@ try {
     await autocannon({ url: `http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, connections, duration: 2, headers: auth });
     await autocannon({ url: "http://127.0.0.1:4102/schedules", connections, duration: 2, headers: auth });
 
-    const oursList = await load(`http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, { headers: auth });
-    const bareList = await load("http://127.0.0.1:4102/schedules", { headers: auth });
+    const oursList = await load(ours, `http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, { headers: auth });
+    const bareList = await load(bare, "http://127.0.0.1:4102/schedules", { headers: auth });
     const post = { method: "POST" as const, headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) };
-    const oursCreate = await load("http://127.0.0.1:4101/trpc/schedules.create", post);
-    const bareCreate = await load("http://127.0.0.1:4102/schedules", post);
+    const oursCreate = await load(ours, "http://127.0.0.1:4101/trpc/schedules.create", post);
+    const bareCreate = await load(bare, "http://127.0.0.1:4102/schedules", post);
 
     const oursRps = (oursList.rps + oursCreate.rps) / 2;
     const bareRps = (bareList.rps + bareCreate.rps) / 2;
-    console.log(`list:   ours ${oursList.rps.toFixed(0)} req/s (p99 ${oursList.p99} ms), bare ${bareList.rps.toFixed(0)} req/s (p99 ${bareList.p99} ms)`);
-    console.log(`create: ours ${oursCreate.rps.toFixed(0)} req/s (p99 ${oursCreate.p99} ms), bare ${bareCreate.rps.toFixed(0)} req/s (p99 ${bareCreate.p99} ms)`);
+    for (const [name, o, b] of [["list", oursList, bareList], ["create", oursCreate, bareCreate]] as const) {
+      console.log(`${name}: ours ${o.rps.toFixed(0)} req/s, p99 ${o.p99} ms, ${o.cpuUsPerRequest} µs CPU/req; bare ${b.rps.toFixed(0)} req/s, p99 ${b.p99} ms, ${b.cpuUsPerRequest} µs CPU/req`);
+    }
     console.log(
       JSON.stringify({
         bench: "api",
@@ -89,6 +107,10 @@ try {
         p99_ms_reference_list: bareList.p99,
         p99_ms_ours_create: oursCreate.p99,
         p99_ms_reference_create: bareCreate.p99,
+        cpu_us_per_req_ours_list: oursList.cpuUsPerRequest,
+        cpu_us_per_req_reference_list: bareList.cpuUsPerRequest,
+        cpu_us_per_req_ours_create: oursCreate.cpuUsPerRequest,
+        cpu_us_per_req_reference_create: bareCreate.cpuUsPerRequest,
         connections,
         seconds,
       }),
