@@ -42,6 +42,16 @@ const BATCH = flag("batch", 2_000);
 const log = (msg: string) => process.stderr.write(`[bench:tick] ${msg}\n`);
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 
+async function countMessages(queueName: string): Promise<number> {
+  const connection = await amqp.connect(BENCH_AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    return (await channel.checkQueue(queueName)).messageCount;
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main() {
   const scratch = await createScratchDatabase("tick", 4);
   const prefixes: string[] = [];
@@ -61,6 +71,8 @@ async function main() {
     const summary = await runTick({ db, queue, logger, now, budgetMs: 600_000, batchSize: BATCH });
     const oursMs = performance.now() - t0;
     await queue.close();
+    const onQueue = await countMessages(`${oursPrefix}.report-jobs`);
+    if (onQueue !== N) throw new Error(`ours: the queue holds ${onQueue} messages, expected ${N}`);
     if (summary.claimed !== N || summary.published !== N || summary.unpublished !== 0) {
       throw new Error(`tick did not drain the backlog: ${JSON.stringify(summary)}`);
     }
