@@ -136,19 +136,23 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
 
   // Both handshakes start before the rest of the tick is loaded, and overlap with loading it.
   const probeClient = connectProbeClient(databaseUrl);
+  const loggerReady = deps.logger
+    ? Promise.resolve(deps.logger)
+    : import("../log/logger.js").then(({ createLogger }) => createLogger(env.LOG_LEVEL, "market-reports-tick"));
   const brokerQueue =
     args.dryRun || !amqpUrl
       ? Promise.resolve(undefined)
-      : import("../queue/rabbitmq-queue.js").then(({ createRabbitQueue }) =>
+      : Promise.all([import("../queue/rabbitmq-queue.js"), loggerReady]).then(([{ createRabbitQueue }, log]) =>
           createRabbitQueue({
             url: amqpUrl,
             prefix: queuePrefix,
+            logger: log,
             connectionName: "market-reports tick",
             // Nothing to publish, no channel: the common minute opens none.
             declare: "on-first-use",
           }),
         );
-  const logger = deps.logger ?? (await import("../log/logger.js")).createLogger(env.LOG_LEVEL, "market-reports-tick");
+  const logger = await loggerReady;
 
   let client: PgClient | undefined;
   let queue: JobQueue | undefined;
