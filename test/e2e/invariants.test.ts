@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import amqp from "amqplib";
 import { sql } from "kysely";
-import nodemailer from "nodemailer";
+import nodemailer, { type Transporter } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
@@ -48,7 +48,7 @@ describe.skipIf(!up)("checkInvariants (the e2e suite's judge)", () => {
   let broker: BrokerHandle;
   let seed: Seed;
   let ctx: InvariantContext;
-  let mailer: nodemailer.Transporter;
+  let mailer: Transporter;
   const runOfSchedule = new Map<string, { runId: string; reportId: string }>();
 
   const send = async (to: string, reportId: string) => {
