@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { isEntryPoint } from "./cli/entry-point.js";
 import { ConfigError, parseEnv, type Env } from "./config/env.js";
 import { parseArgs, UsageError, type ParsedArgs } from "./cli/args.js";
 
@@ -87,16 +86,8 @@ export async function runCli(argv: string[]): Promise<number> {
 
 export type { Env, ParsedArgs };
 
-function isEntryPoint(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   // Long-running commands (api, worker, dev) resolve only once they have shut down.
   runCli(process.argv.slice(2)).then(
     (code) => {

@@ -1,5 +1,4 @@
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { isEntryPoint } from "../cli/entry-point.js";
 import { ConfigError, parseEnv } from "../config/env.js";
 import type { Logger } from "../log/logger.js";
 import type { JobQueue } from "../queue/job-queue.js";
@@ -97,7 +96,7 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
   let queuePrefix: string | undefined;
   try {
     env = parseEnv(deps.env ?? process.env);
-    queuePrefix = deps.queuePrefix ?? ((deps.env ?? process.env).AMQP_PREFIX?.trim() || undefined);
+    queuePrefix = deps.queuePrefix ?? env.AMQP_PREFIX;
     if (queuePrefix !== undefined) topologyFor(queuePrefix);
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -285,17 +284,9 @@ function reasonOf(e: unknown): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function isEntryPoint(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
 
 // Runnable on its own (node dist/tick/tick-command.js) besides `market-reports tick`.
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   runTickCommand(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
