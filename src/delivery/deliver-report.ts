@@ -20,7 +20,18 @@ export interface DeliverySummary {
   deferred: number;
   /** Claimed by an earlier attempt that never recorded the outcome; not resent. */
   unknown: number;
+  /**
+   * Claimed moments ago by another delivery of this job that is still sending (a redelivery
+   * after a broker connection loss can run beside the original): wait for it, don't judge it.
+   */
+  inFlight: number;
 }
+
+/**
+ * How long a `sending` row may belong to a live send. Past this (longer than the SMTP
+ * transport's own timeouts) the worker that claimed it is taken to have died mid-send.
+ */
+export const SENDING_CLAIM_STALE_MS = 150_000;
 
 /**
  * Emails the report to every recipient not yet sent to in this run, one message each. Each send
@@ -86,13 +97,13 @@ export async function deliverReport(
       });
     }
   }
-  return summarize(db, job, context.suppressed);
+  return summarize(db, job, context.suppressed, now);
 }
 
-async function summarize(db: Kysely<Database>, job: ReportJob, suppressed: Set<string>): Promise<DeliverySummary> {
+async function summarize(db: Kysely<Database>, job: ReportJob, suppressed: Set<string>, now: Date): Promise<DeliverySummary> {
   const rows = await withTenant(db, job.account_id, (trx) => runLog(trx, job.run_id));
   const byRecipient = new Map(rows.map((r) => [r.to_emails[0], r]));
-  const summary: DeliverySummary = { recipients: job.params.recipients.length, sent: 0, suppressed: 0, failed: 0, deferred: 0, unknown: 0 };
+  const summary: DeliverySummary = { recipients: job.params.recipients.length, sent: 0, suppressed: 0, failed: 0, deferred: 0, unknown: 0, inFlight: 0 };
   for (const recipient of job.params.recipients.map((r) => r.toLowerCase())) {
     const row = byRecipient.get(recipient);
     // The row says what happened in this run; the suppression list only fills in for recipients
@@ -101,6 +112,7 @@ async function summarize(db: Kysely<Database>, job: ReportJob, suppressed: Set<s
     else if (row?.status === "suppressed" || (!row && suppressed.has(recipient))) summary.suppressed++;
     else if (row?.status === "failed" && row.retryable) summary.deferred++;
     else if (row?.status === "failed") summary.failed++;
+    else if (row?.status === "sending" && now.getTime() - new Date(row.updated_at).getTime() < SENDING_CLAIM_STALE_MS) summary.inFlight++;
     else if (row?.status === "sending") summary.unknown++;
     else summary.deferred++;
   }

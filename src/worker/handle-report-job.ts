@@ -62,6 +62,11 @@ export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: W
     const report = await buildReport(ctx.db, job, started.run, started.accountName, ctx, { needPdfBytes: job.params.include_attachment });
     const summary = await deliverReport(ctx.db, job, report, { env: ctx.env, mail: ctx.mail, logger: log, accountName: started.accountName, suppressed });
 
+    if (summary.inFlight > 0 && !delivery.finalAttempt) {
+      const message = `another delivery of this job is still sending to ${summary.inFlight} recipient(s); checking again later`;
+      await noteRetry(ctx.db, job.account_id, job.run_id, message);
+      throw new Error(message);
+    }
     if (summary.deferred > 0 && !delivery.finalAttempt) {
       const message = `${summary.deferred} recipient(s) not reached yet (temporary SMTP failure); retrying`;
       await noteRetry(ctx.db, job.account_id, job.run_id, message);
@@ -85,7 +90,7 @@ export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: W
 }
 
 function finalStatus(s: DeliverySummary): "completed" | "partial" | "failed" {
-  const notReached = s.failed + s.deferred + s.unknown;
+  const notReached = s.failed + s.deferred + s.unknown + s.inFlight;
   if (notReached === 0) return "completed";
   return s.sent > 0 ? "partial" : "failed";
 }
@@ -94,7 +99,7 @@ function describeShortfall(s: DeliverySummary): string {
   const parts = [];
   if (s.failed) parts.push(`${s.failed} recipient(s) rejected by the mail server`);
   if (s.deferred) parts.push(`${s.deferred} recipient(s) still failing temporarily after the last attempt`);
-  if (s.unknown) parts.push(`${s.unknown} recipient(s) with an unknown outcome (a worker stopped mid-send; not resent)`);
+  if (s.unknown + s.inFlight) parts.push(`${s.unknown + s.inFlight} recipient(s) with an unknown outcome (a worker stopped mid-send; not resent)`);
   return parts.join("; ");
 }
 
