@@ -28,10 +28,11 @@ export interface DeliverySummary {
 }
 
 /**
- * How long a `sending` row may belong to a live send. Past this (longer than the SMTP
- * transport's own timeouts) the worker that claimed it is taken to have died mid-send.
+ * How long a `sending` row may belong to a live send. One SMTP transaction takes well under this;
+ * past it the worker that claimed the row is taken to have died mid-send, so a job redelivered
+ * after a kill settles within a retry or two instead of waiting out a long timeout.
  */
-export const SENDING_CLAIM_STALE_MS = 150_000;
+export const SENDING_CLAIM_STALE_MS = 30_000;
 
 /**
  * Emails the report to every recipient not yet sent to in this run, one message each. Each send
