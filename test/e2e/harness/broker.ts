@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import amqp from "amqplib";
-import { declareTopology, deleteTopology, topologyFor, type Topology } from "../../../src/queue/rabbitmq-topology.js";
+import { declareTopology, topologyFor, type Topology } from "../../../src/queue/rabbitmq-topology.js";
 import { REPO_ROOT } from "./cli-process.js";
 
 const run = promisify(execFile);
@@ -56,8 +56,15 @@ export interface BrokerHandle {
   remove(): Promise<void>;
 }
 
-export function brokerHandle(url: string, prefix: string | undefined): BrokerHandle {
-  const topology = topologyFor(prefix);
+/**
+ * The scenario's broker objects. Workers declare retry queues for their WORKER_RETRY_DELAYS_MS,
+ * the tick for the default delays: both sets exist side by side, and every one of them is
+ * watched, so a retry waiting in either counts as "still queued".
+ */
+export function brokerHandle(url: string, prefix: string | undefined, retryDelaysMs?: readonly number[]): BrokerHandle {
+  const topology = topologyFor(prefix, retryDelaysMs);
+  const defaults = topologyFor(prefix);
+  const retryQueues = [...new Set([...topology.retry, ...defaults.retry].map((r) => r.queue))];
   const withChannel = async <T>(fn: (channel: amqp.Channel) => Promise<T>): Promise<T> => {
     const connection = await amqp.connect(url, { clientProperties: { connection_name: "market-reports e2e harness" } });
     try {
@@ -78,7 +85,7 @@ export function brokerHandle(url: string, prefix: string | undefined): BrokerHan
     }
     return found;
   };
-  const allQueues = [topology.jobsQueue, topology.deadQueue, ...topology.retry.map((r) => r.queue)];
+  const allQueues = [topology.jobsQueue, topology.deadQueue, ...retryQueues];
 
   return {
     topology,
@@ -86,14 +93,17 @@ export function brokerHandle(url: string, prefix: string | undefined): BrokerHan
       await withChannel(async (channel) => {
         for (const queue of allQueues) await channel.deleteQueue(queue).catch(() => undefined);
       });
-      await withChannel((channel) => declareTopology(channel, topology));
+      await withChannel(async (channel) => {
+        await declareTopology(channel, defaults);
+        await declareTopology(channel, topology);
+      });
     },
     depths: () =>
       withChannel(async (channel) => {
         const jobs = await channel.checkQueue(topology.jobsQueue);
         const dead = await channel.checkQueue(topology.deadQueue);
         const retry: Record<string, number> = {};
-        for (const r of topology.retry) retry[r.queue] = (await channel.checkQueue(r.queue)).messageCount;
+        for (const queue of retryQueues) retry[queue] = (await channel.checkQueue(queue)).messageCount;
         return { jobs: jobs.messageCount, retry, dead: dead.messageCount, jobsConsumers: jobs.consumerCount };
       }),
     deadLetters: () =>
@@ -106,12 +116,16 @@ export function brokerHandle(url: string, prefix: string | undefined): BrokerHan
     waitingRunIds: () =>
       withChannel(async (channel) => {
         const ids: string[] = [];
-        for (const queue of [topology.jobsQueue, ...topology.retry.map((r) => r.queue)]) {
+        for (const queue of [topology.jobsQueue, ...retryQueues]) {
           for (const m of await peek(channel, queue)) ids.push(String(m.properties.messageId));
         }
         return ids;
       }),
-    remove: () => withChannel((channel) => deleteTopology(channel, topology)),
+    remove: () =>
+      withChannel(async (channel) => {
+        for (const queue of allQueues) await channel.deleteQueue(queue);
+        await channel.deleteExchange(topology.exchange);
+      }),
   };
 }
 

@@ -20,6 +20,7 @@ import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const UNSUBSCRIBE_SECRET = "e2e-unsubscribe-secret-0123456789";
+export const E2E_RETRY_DELAYS_MS: readonly number[] = [3_000, 6_000, 12_000, 24_000, 48_000];
 
 export interface E2eSystemOptions {
   /** Names the scenario in logs and database names. */
@@ -32,6 +33,11 @@ export interface E2eSystemOptions {
   workers?: number;
   workerConcurrency?: number;
   workerMaxAttempts?: number;
+  /**
+   * WORKER_RETRY_DELAYS_MS. Default 3, 6, 12, 24, 48 s: a tenth of production's, yet the first
+   * four attempts still span 45 s, longer than any fault window the scenarios open.
+   */
+  workerRetryDelaysMs?: readonly number[];
   workerRestartDelayMs?: number;
   tickBudgetSeconds?: number;
   /** Start the API process (default true). */
@@ -103,7 +109,8 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
     const isolatedQueues = processesHonourAmqpPrefix();
     const prefix = isolatedQueues ? `mr-e2e-${id}` : undefined;
     if (!isolatedQueues) cleanups.push(await lockDefaultTopology());
-    const broker = brokerHandle(AMQP_URL, prefix);
+    const retryDelays = options.workerRetryDelaysMs ?? E2E_RETRY_DELAYS_MS;
+    const broker = brokerHandle(AMQP_URL, prefix, retryDelays);
     await broker.reset();
     cleanups.push(() => (isolatedQueues ? broker.remove() : broker.reset()));
 
@@ -144,6 +151,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
       TICK_BUDGET_SECONDS: String(options.tickBudgetSeconds ?? 10),
       WORKER_CONCURRENCY: String(options.workerConcurrency ?? 4),
       ...(options.workerMaxAttempts ? { WORKER_MAX_ATTEMPTS: String(options.workerMaxAttempts) } : {}),
+      WORKER_RETRY_DELAYS_MS: retryDelays.join(","),
       ...(simplyrets
         ? {
             SIMPLYRETS_BASE_URL: simplyrets.baseUrl,
