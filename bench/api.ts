@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import { createAccount } from "../src/accounts/account.repository.js";
+import { EXAMPLE_SCHEDULE } from "../src/dev/example-schedule.js";
 import { createTestDatabase } from "../test/support/database.js";
 
 const arg = (name: string, fallback: number) => {
@@ -16,18 +17,7 @@ const arg = (name: string, fallback: number) => {
 const seconds = arg("seconds", 10);
 const connections = arg("connections", 32);
 
-const body = {
-  name: "Weekly Market Snapshot",
-  report_type: "market_snapshot",
-  city: "San Diego",
-  zip_codes: ["92101", "92103"],
-  cadence: "weekly",
-  weekly_dow: 1,
-  send_hour: 9,
-  send_minute: 0,
-  timezone: "America/Los_Angeles",
-  recipients: ["client@example.com", "other@example.com"],
-};
+const body = { ...EXAMPLE_SCHEDULE, recipients: ["client@example.com", "other@example.com"] };
 
 function startServer(kind: "ours" | "bare", url: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/support/api-server-process.ts", kind, url, String(port)], { stdio: ["pipe", "pipe", "inherit"] });

@@ -9,6 +9,7 @@ import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
 import { startMinuteTicker } from "../tick/dev-ticker.js";
 import { ensureDemoAccount } from "./demo-account.js";
+import { EXAMPLE_SCHEDULE } from "./example-schedule.js";
 
 /**
  * `npm start`: the whole system in one process. Each backing service is the real one when its
@@ -32,18 +33,7 @@ export async function runDevCommand(env: Env): Promise<number> {
   const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
   const server = await listen(app, env.PORT);
   const base = publicBaseUrl(env);
-  const body = JSON.stringify({
-    name: "Weekly Market Snapshot",
-    report_type: "market_snapshot",
-    city: "San Diego",
-    zip_codes: ["92101", "92103"],
-    cadence: "weekly",
-    weekly_dow: 1,
-    send_hour: 9,
-    send_minute: 0,
-    timezone: "America/Los_Angeles",
-    recipients: ["client@example.com"],
-  });
+  const body = JSON.stringify(EXAMPLE_SCHEDULE);
   console.log(`
 market-reports is running at ${base}
   database: ${env.DATABASE_URL ? "Postgres (DATABASE_URL)" : `PGlite in ${env.DATA_DIR}/pglite`}
