@@ -25,7 +25,8 @@ import { scheduleParams } from "../src/runs/run-job.js";
 import { createObjectStore } from "../src/storage/select-object-store.js";
 import { startWorker } from "../src/worker/start-worker.js";
 import { startSmtpServer } from "../test/email/smtp-test-server.js";
-import { S3RVER_CREDENTIALS, startS3Server } from "../test/e2e/harness/s3-server.js";
+import { startS3Server } from "../test/e2e/harness/s3-server.js";
+import { localServicesEnv } from "../test/support/worker-fixture.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { AMQP_URL } from "../test/support/services.js";
 import { measurePdfCeiling, measureThroughput } from "./pdf-ceiling.js";
@@ -47,12 +48,7 @@ const prefix = `mr-bench-worker-${randomBytes(3).toString("hex")}`;
 const queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger });
 const env = parseEnv({
   DATABASE_URL: tdb.url,
-  S3_BUCKET: s3.bucket,
-  S3_ENDPOINT: s3.endpoint,
-  S3_FORCE_PATH_STYLE: "true",
-  AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-  SMTP_URL: smtp.url,
+  ...localServicesEnv(s3, smtp),
   UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123",
   LOG_LEVEL: "silent",
   CHROMIUM_PATH: executablePath,

@@ -19,6 +19,18 @@ import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/
 
 export const FIXTURE_SECRET = "worker-test-unsubscribe-secret";
 
+/** The environment that points a worker at an in-test s3rver and SMTP server. */
+export function localServicesEnv(s3: { bucket: string; endpoint: string }, smtp: { url: string }): Record<string, string> {
+  return {
+    S3_BUCKET: s3.bucket,
+    S3_ENDPOINT: s3.endpoint,
+    S3_FORCE_PATH_STYLE: "true",
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    SMTP_URL: smtp.url,
+  };
+}
+
 /**
  * A worker on real services: its own Postgres database, its own RabbitMQ topology (short retry
  * delays), s3rver, and an SMTP server recording every message.
@@ -48,12 +60,7 @@ export async function startWorkerFixture(options: {
   const smtp = await startSmtpServer({ rcptReply: options.smtpReply });
   const env = parseEnv({
     DATABASE_URL: tdb.url,
-    S3_BUCKET: s3.bucket,
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: "true",
-    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-    SMTP_URL: smtp.url,
+    ...localServicesEnv(s3, smtp),
     UNSUBSCRIBE_SECRET: FIXTURE_SECRET,
     PUBLIC_BASE_URL: options.apiBaseUrl ?? "http://127.0.0.1:9",
     LOG_LEVEL: "silent",

@@ -10,7 +10,8 @@ import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq
 import pino from "pino";
 import { startSmtpServer, unusedPort, type TestSmtpServer } from "../email/smtp-test-server.js";
 import { readLog, spawnCli, type CliProcess } from "../e2e/harness/cli-process.js";
-import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
+import { startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
+import { localServicesEnv } from "../support/worker-fixture.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
@@ -46,12 +47,7 @@ describe.skipIf(!up || !chromium)("the worker process", () => {
         DATABASE_URL: tdb.url,
         AMQP_URL,
         AMQP_PREFIX: prefix,
-        S3_BUCKET: s3.bucket,
-        S3_ENDPOINT: s3.endpoint,
-        S3_FORCE_PATH_STYLE: "true",
-        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-        SMTP_URL: smtp.url,
+        ...localServicesEnv(s3, smtp),
         UNSUBSCRIBE_SECRET: "worker-process-test-secret",
         WORKER_CONCURRENCY: "2",
         WORKER_HEALTH_PORT: String(healthPort),
