@@ -139,3 +139,17 @@ export async function waitForFinalRun(db: Kysely<Database>, runId: string, timeo
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The dead letters of a fixture's queue, waiting until at least `count` arrived: the run is marked
+ * failed by the dead-letter hook just before the broker has the message.
+ */
+export async function waitForDeadLetters(fx: WorkerFixture, count: number, timeoutMs = 15_000): Promise<{ body: string; reason: string | undefined }[]> {
+  const seen: { body: string; reason: string | undefined }[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (seen.length < count && Date.now() < deadline) {
+    seen.push(...(await fx.rabbit.drainDeadLetters(fx.queue.topology)));
+    if (seen.length < count) await new Promise((r) => setTimeout(r, 100));
+  }
+  return seen;
+}

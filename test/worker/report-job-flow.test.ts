@@ -10,7 +10,7 @@ import { createSampleMarketSource } from "../../src/listings/sample-market.js";
 import { jobForRun } from "../../src/runs/run-job.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
 import { findChromium } from "../../src/pdf/find-chromium.js";
-import { insertSchedule, startWorkerFixture, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
+import { insertSchedule, startWorkerFixture, waitForDeadLetters, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
@@ -100,7 +100,7 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
       expect(done.status).toBe("failed");
       expect(done.attempts).toBe(1);
       expect(done.error).toContain('report_type: "weather_forecast" is not a supported report type');
-      const dead = await fx.rabbit.drainDeadLetters(fx.queue.topology);
+      const dead = await waitForDeadLetters(fx, 1);
       expect(dead.map((d) => (JSON.parse(d.body) as { run_id: string }).run_id)).toContain(queued.id);
     });
   });
@@ -139,7 +139,7 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
       expect(done.status).toBe("failed");
       expect(done.attempts).toBe(1);
       expect(done.error).toContain("SimplyRETS rejected the credentials (401)");
-      expect((await fx.rabbit.drainDeadLetters(fx.queue.topology)).length).toBe(1);
+      expect((await waitForDeadLetters(fx, 1)).length).toBe(1);
       expect(fx.smtp.received).toHaveLength(0);
     });
   });
@@ -158,7 +158,7 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
       expect(done.status).toBe("failed");
       expect(done.attempts).toBe(3);
       expect(done.error).toContain("listing API answered 503");
-      expect((await fx.rabbit.drainDeadLetters(fx.queue.topology)).length).toBe(1);
+      expect((await waitForDeadLetters(fx, 1)).length).toBe(1);
     });
   });
 });
