@@ -2,6 +2,7 @@ import type { Env } from "../config/env.js";
 import { openDatabase } from "../app/open-database.js";
 import { onShutdownSignal } from "../app/shutdown.js";
 import { createLogger } from "../log/logger.js";
+import { reconnectingPublisher } from "../queue/reconnecting-publisher.js";
 import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
 import { createApiApp, listen } from "./server.js";
@@ -9,7 +10,8 @@ import { createApiApp, listen } from "./server.js";
 export async function runApiCommand(env: Env): Promise<number> {
   const logger = createLogger(env.LOG_LEVEL, "market-reports-api");
   const handle = await openDatabase(env, logger, { poolSize: 20, applicationName: "market-reports-api" });
-  const queue = await createJobQueue(env, logger);
+  // The api only publishes (runNow, sendTest): reconnect after the broker drops the connection.
+  const queue = env.AMQP_URL ? reconnectingPublisher(() => createJobQueue(env, logger)) : await createJobQueue(env, logger);
   const store = createObjectStore(env);
   let shuttingDown = false;
   const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
