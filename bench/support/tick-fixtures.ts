@@ -1,43 +1,17 @@
 import { randomBytes } from "node:crypto";
 import amqp from "amqplib";
 import { sql, type Kysely } from "kysely";
-import pg from "pg";
-import { connectDatabase, type DatabaseHandle } from "../../src/db/connect.js";
 import type { Database } from "../../src/db/database.js";
-import { migrateToLatest } from "../../src/db/migrate.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database.js";
 import { deleteTopology, topologyFor } from "../../src/queue/rabbitmq-topology.js";
 
-export const BENCH_POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const BENCH_AMQP_URL = process.env.BENCH_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 
-export interface ScratchDatabase {
-  handle: DatabaseHandle;
-  url: string;
-  drop(): Promise<void>;
-}
+export type ScratchDatabase = TestDatabase;
 
 /** A migrated database of the benchmark's own, dropped afterwards. */
-export async function createScratchDatabase(label: string, poolSize = 4): Promise<ScratchDatabase> {
-  const name = `mr_bench_${label}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(BENCH_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const handle = await connectDatabase({ databaseUrl: url.toString(), poolSize });
-  await migrateToLatest(handle);
-  return {
-    handle,
-    url: url.toString(),
-    async drop() {
-      await handle.close();
-      const c = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+export function createScratchDatabase(label: string, poolSize = 4): Promise<ScratchDatabase> {
+  return createTestDatabase(`mr_bench_${label}`, poolSize);
 }
 
 export function scratchPrefix(label: string): string {

@@ -1,4 +1,4 @@
-import type { MetricKey } from "./metrics.js";
+import { METRIC_KEYS, type MetricKey } from "./metrics.js";
 
 /** The seed's `market_snapshot` plus three focused reports. */
 export const REPORT_TYPES = ["market_snapshot", "new_listings", "closed_sales", "inventory"] as const;
@@ -40,23 +40,7 @@ export const REPORT_SECTIONS: Readonly<Record<ReportType, ReportSections>> = {
     ],
     charts: ["closePriceDistribution", "weeklyActivity", "medianPriceByZip"],
     zipColumns: ["closedSales", "medianClosePrice", "medianPricePerSqft", "medianDaysOnMarket", "newListings", "activeInventory", "monthsOfSupply"],
-    detail: [
-      "newListings",
-      "newPendings",
-      "closedSales",
-      "activeInventory",
-      "medianListPrice",
-      "averageListPrice",
-      "medianClosePrice",
-      "averageClosePrice",
-      "medianPricePerSqft",
-      "medianDaysOnMarket",
-      "saleToListRatio",
-      "saleToOriginalListRatio",
-      "shareClosedAboveList",
-      "monthsOfSupply",
-      "totalSalesVolume",
-    ],
+    detail: METRIC_KEYS,
   },
   new_listings: {
     title: "New Listings Report",
