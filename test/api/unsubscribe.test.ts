@@ -100,7 +100,10 @@ describe.skipIf(!up)("unsubscribe: tRPC procedure, pages and RFC 8058 one-click"
   it("escapes what it echoes back", async () => {
     const email = "a+<script>@example.com";
     const url = unsubscribeUrl(api.url, TEST_SECRET, email, api.accountA.id);
-    const html = await (await fetch(url)).text();
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("a+&lt;script&gt;@example.com");
     expect(html).not.toContain("<script>");
   });
 
