@@ -11,7 +11,7 @@ import puppeteer from "puppeteer-core";
 import { randomBytes } from "node:crypto";
 import { createAccount } from "../src/accounts/account.repository.js";
 import { parseEnv } from "../src/config/env.js";
-import { FINAL_RUN_STATUSES } from "../src/db/database.js";
+import { FINAL_RUN_STATUSES } from "../src/db/enums.js";
 import { computeMarketFigures } from "../src/figures/market-figures.js";
 import { listingQueryFor, reportPeriod } from "../src/figures/report-period.js";
 import { SAMPLE_METROS, createSampleMarketSource } from "../src/listings/sample-market.js";

@@ -1,25 +1,15 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError, type ZodIssue } from "zod";
+import { ZodError } from "zod";
+import { fieldIssues, type FieldIssue } from "../validation/describe-issue.js";
 import { authenticateInTransaction } from "../accounts/account.repository.js";
 import type { Tx } from "../db/tenant.js";
 import { AppError, type AppErrorCode } from "../errors/app-error.js";
 import { RunConflictError, RunScheduleNotFoundError } from "../runs/manual-run.js";
 import type { Context } from "./context.js";
 
-/** "recipients[2]: must be a valid email address" — the field, then the rule. */
-export function describeIssue(issue: ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return issue.keys.map((k) => `${k}: is not a known field`).join("; ");
-  const field = issue.path.reduce<string>(
-    (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)),
-    "",
-  );
-  const rule = issue.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue.message;
-  return field ? `${field}: ${rule}` : rule;
-}
-
 /** Domain errors from below the API, each mapped to its tRPC code here and nowhere else. */
-function domainError(cause: unknown): { code: AppErrorCode; message: string } | undefined {
-  if (cause instanceof AppError) return { code: cause.code, message: cause.message };
+function domainError(cause: unknown): { code: AppErrorCode; message: string; issues?: readonly FieldIssue[] } | undefined {
+  if (cause instanceof AppError) return { code: cause.code, message: cause.message, issues: cause.issues };
   if (cause instanceof RunConflictError) return { code: "CONFLICT", message: cause.message };
   if (cause instanceof RunScheduleNotFoundError) return { code: "NOT_FOUND", message: "schedule not found" };
   return undefined;
@@ -33,7 +23,7 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     if (cause instanceof ZodError) {
-      const issues = cause.issues.map((i) => ({ path: i.path.join("."), message: describeIssue(i) }));
+      const issues = fieldIssues(cause.issues);
       return {
         ...shape,
         message: issues.map((i) => i.message).join("; "),
@@ -49,7 +39,7 @@ const t = initTRPC.context<Context>().create({
         ...shape,
         message: domain.message,
         code: codes[status],
-        data: { ...shape.data, code: domain.code, httpStatus: status, issues: undefined },
+        data: { ...shape.data, code: domain.code, httpStatus: status, issues: domain.issues },
       };
     }
     if (error.code === "INTERNAL_SERVER_ERROR") {

@@ -21,7 +21,7 @@ const intFrom = (min: number, max: number, fallback: number) =>
       if (v === undefined || v === "") return fallback;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an integer from ${min} to ${max}` });
+        ctx.addIssue({ code: "custom", message: `must be an integer from ${min} to ${max}` });
         return z.NEVER;
       }
       return n;
@@ -36,7 +36,7 @@ const boolFrom = (fallback: boolean) =>
       if (v === undefined || v === "") return fallback;
       if (["1", "true", "yes"].includes(v.toLowerCase())) return true;
       if (["0", "false", "no"].includes(v.toLowerCase())) return false;
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be true or false" });
+      ctx.addIssue({ code: "custom", message: "must be true or false" });
       return z.NEVER;
     });
 
@@ -101,7 +101,7 @@ export const envSchema = z
         if (v === undefined || v === "") return undefined;
         const delays = v.split(",").map((d) => Number(d.trim()));
         if (delays.length > 20 || delays.some((d) => !Number.isInteger(d) || d < 100 || d > 86_400_000)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be up to 20 comma-separated whole milliseconds, each 100 to 86400000" });
+          ctx.addIssue({ code: "custom", message: "must be up to 20 comma-separated whole milliseconds, each 100 to 86400000" });
           return z.NEVER;
         }
         return delays;
@@ -120,12 +120,12 @@ export const envSchema = z
     ] as const;
     for (const key of required) {
       if (env[key] === undefined) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: "is required when ENVIRONMENT=production" });
+        ctx.addIssue({ code: "custom", path: [key], message: "is required when ENVIRONMENT=production" });
       }
     }
     if ((env.SIMPLYRETS_USERNAME === undefined) !== (env.SIMPLYRETS_PASSWORD === undefined)) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: "custom",
         path: ["SIMPLYRETS_PASSWORD"],
         message: "SIMPLYRETS_USERNAME and SIMPLYRETS_PASSWORD must be set together",
       });
@@ -162,4 +162,4 @@ export function publicBaseUrl(env: Env): string {
 }
 
 /** Every variable the processes read; deployment checks compare manifests against this list. */
-export const ENV_KEYS = Object.keys(envSchema._def.schema.shape) as (keyof Env)[];
+export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof Env)[];

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Cadence, EmailStatus, ReportRunStatus, RunKind, RunStatus } from "./enums.js";
 
 /** Kysely's view of the tables in migrations/. Timestamps come back as Date from both drivers. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -23,8 +24,6 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
-export type Cadence = "daily" | "weekly" | "monthly";
-
 export interface SchedulesTable {
   id: Generated<string>;
   account_id: string;
@@ -48,10 +47,6 @@ export interface SchedulesTable {
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
-
-export type RunKind = "scheduled" | "manual" | "test";
-export type RunStatus = "pending" | "queued" | "running" | "completed" | "partial" | "failed" | "skipped";
-export const FINAL_RUN_STATUSES: readonly RunStatus[] = ["completed", "partial", "failed", "skipped"];
 
 export interface ScheduleRunsTable {
   id: Generated<string>;
@@ -80,7 +75,7 @@ export interface ReportRunsTable {
   params: JsonWithDefault<Record<string, unknown>>;
   period_start: Timestamp | null;
   period_end: Timestamp | null;
-  status: ColumnType<"completed" | "failed", "completed" | "failed" | undefined, "completed" | "failed">;
+  status: ColumnType<ReportRunStatus, ReportRunStatus | undefined, ReportRunStatus>;
   pdf_key: string | null;
   html_key: string | null;
   size_bytes: ColumnType<string | null, number | bigint | null, number | bigint | null>;
@@ -88,8 +83,6 @@ export interface ReportRunsTable {
   error: string | null;
   created_at: CreatedAt;
 }
-
-export type EmailStatus = "sending" | "sent" | "failed" | "suppressed";
 
 export interface EmailLogTable {
   id: Generated<string>;

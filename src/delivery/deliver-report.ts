@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
 import { publicBaseUrl, unsubscribeSecret, type Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
@@ -52,7 +53,7 @@ export async function deliverReport(
   const secret = unsubscribeSecret(env);
   const expiresAt = reportLinkExpiry(now, env.REPORT_LINK_TTL_DAYS);
   const reportLinkUrl = signReportLink(secret, baseUrl, report.reportId, expiresAt);
-  const recipients = job.params.recipients.map((r) => r.toLowerCase()).filter((r) => !context.suppressed.has(r));
+  const recipients = job.params.recipients.map(normalizeEmail).filter((r) => !context.suppressed.has(r));
 
   for (const recipient of recipients) {
     const message = composeReportEmail({
@@ -105,7 +106,7 @@ async function summarize(db: Kysely<Database>, job: ReportJob, suppressed: Set<s
   const rows = await withTenant(db, job.account_id, (trx) => runLog(trx, job.run_id));
   const byRecipient = new Map(rows.map((r) => [r.to_emails[0], r]));
   const summary: DeliverySummary = { recipients: job.params.recipients.length, sent: 0, suppressed: 0, failed: 0, deferred: 0, unknown: 0, inFlight: 0 };
-  for (const recipient of job.params.recipients.map((r) => r.toLowerCase())) {
+  for (const recipient of job.params.recipients.map(normalizeEmail)) {
     const row = byRecipient.get(recipient);
     // The row says what happened in this run; the suppression list only fills in for recipients
     // never attempted (an address that bounced earlier in this run stays a failure here).

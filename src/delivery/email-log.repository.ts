@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../validation/email-address.js";
 import { sql } from "kysely";
 import type { EmailLogRow } from "../db/database.js";
 import type { Tx } from "../db/tenant.js";
@@ -66,7 +67,7 @@ export async function suppressedAmong(trx: Tx, emails: readonly string[]): Promi
   const rows = await trx
     .selectFrom("email_suppressions")
     .select("email")
-    .where("email", "=", sql<string>`any(${sql.val(emails.map((e) => e.toLowerCase()))}::text[])`)
+    .where("email", "=", sql<string>`any(${sql.val(emails.map(normalizeEmail))}::text[])`)
     .execute();
   return new Set(rows.map((r) => r.email));
 }
@@ -74,7 +75,7 @@ export async function suppressedAmong(trx: Tx, emails: readonly string[]): Promi
 export async function addSuppression(trx: Tx, accountId: string, email: string, reason: string): Promise<boolean> {
   const inserted = await trx
     .insertInto("email_suppressions")
-    .values({ account_id: accountId, email: email.toLowerCase(), reason })
+    .values({ account_id: accountId, email: normalizeEmail(email), reason })
     .onConflict((oc) => oc.columns(["account_id", "email"]).doNothing())
     .returning("id")
     .executeTakeFirst();

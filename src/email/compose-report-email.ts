@@ -12,7 +12,7 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 const SINGLE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+\.[^\s@<>,;:"()[\]\\]+$/;
 
-const text = (field: string) => z.string({ required_error: `${field} is required`, invalid_type_error: `${field} must be a string` });
+const text = (field: string) => z.string({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a string`) });
 const httpUrl = (field: string) =>
   text(field).refine(
     (v) => {
@@ -28,7 +28,7 @@ const instant = (field: string) =>
   z.union([z.date(), z.string()]).transform((v, ctx) => {
     const d = v instanceof Date ? v : new Date(v);
     if (Number.isNaN(d.getTime())) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${field} must be a date or ISO-8601 timestamp` });
+      ctx.addIssue({ code: "custom", message: `${field} must be a date or ISO-8601 timestamp` });
       return z.NEVER;
     }
     return d;
@@ -66,7 +66,7 @@ const inputSchema = z
     reportLinkUrl: httpUrl("reportLinkUrl"),
     linkExpiresAt: z.date().optional(),
     pdf: z.instanceof(Buffer).optional(),
-    includeAttachment: z.boolean({ required_error: "includeAttachment is required" }),
+    includeAttachment: z.boolean({ error: "includeAttachment is required" }),
     baseUrl: httpUrl("baseUrl"),
     unsubscribeSecret: text("unsubscribeSecret").min(1, "unsubscribeSecret must not be empty"),
     from: text("from").min(1, "from must not be empty"),

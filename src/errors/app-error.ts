@@ -1,3 +1,5 @@
+import type { FieldIssue } from "../validation/describe-issue.js";
+
 /**
  * Domain errors, thrown anywhere below the API and mapped to tRPC codes in one place (the
  * errorFormatter in src/api/trpc.ts). Messages are written for the API's users.
@@ -9,6 +11,8 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly field?: string,
+    /** For BAD_REQUEST: every field that broke a rule, as the API's `data.issues`. */
+    readonly issues?: readonly FieldIssue[],
   ) {
     super(message);
     this.name = "AppError";
@@ -17,3 +21,8 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
 export const badInput = (field: string, rule: string) => new AppError("BAD_REQUEST", `${field}: ${rule}`, field);
+
+/** Rules checked below the input schema (an update's merged result) fail like input does. */
+export function invalidInput(issues: readonly FieldIssue[]): AppError {
+  return new AppError("BAD_REQUEST", issues.map((i) => i.message).join("; "), issues[0]?.path, issues);
+}

@@ -1,13 +1,9 @@
-import * as z from "zod/v4";
+import { z } from "zod";
 
 /**
  * The report-job message, version 1: the seed's `generate_report` arguments (report_type, city,
  * zips, lookback_days, filters, schedule_id) plus what a worker needs to act idempotently. Parsed
  * with this schema on publish and on consume; a message that fails it goes to the dead letters.
- *
- * Written with zod 4 (shipped inside the zod 3.25 package) rather than the v3 API used for
- * request input elsewhere: every message crosses this schema twice, and v4 checks it about twice
- * as fast — a tick draining 100,000 schedules validates 100,000 of them.
  */
 export const reportJobSchema = z.strictObject({
   v: z.literal(1),

@@ -1,3 +1,4 @@
+import { isEmailAddress, normalizeEmail } from "../validation/email-address.js";
 import { sql, type Kysely } from "kysely";
 import type { Database, ScheduleRun } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
@@ -60,7 +61,7 @@ export async function createManualRun(
     if (!Array.isArray(recipients) || recipients.length < 1 || recipients.length > 50) {
       throw new RangeError("recipients must list 1 to 50 email addresses");
     }
-    const bad = recipients.find((r) => typeof r !== "string" || !/^[^\s@]+@[^\s@]+$/.test(r));
+    const bad = recipients.find((r) => typeof r !== "string" || !isEmailAddress(normalizeEmail(r)));
     if (bad !== undefined) throw new RangeError(`recipients: "${String(bad)}" is not an email address`);
   }
 
@@ -92,7 +93,7 @@ export async function createManualRun(
     }
 
     const params = scheduleParams(schedule);
-    if (recipients) params.recipients = recipients.map((r) => r.trim().toLowerCase());
+    if (recipients) params.recipients = recipients.map(normalizeEmail);
     return trx
       .insertInto("schedule_runs")
       .values({

@@ -1,4 +1,5 @@
-import type { RunKind, Schedule } from "../db/database.js";
+import type { Schedule } from "../db/database.js";
+import type { RunKind } from "../db/enums.js";
 import type { ReportJob, ReportJobParams } from "../queue/report-job.js";
 
 /** The schedule columns a run captures as its parameters. */

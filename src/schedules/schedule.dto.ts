@@ -1,4 +1,5 @@
 import type { Schedule, ScheduleRun } from "../db/database.js";
+import type { Cadence, RunKind, RunStatus } from "../db/enums.js";
 
 /** What the API returns for a schedule: the seed's fields, dates as ISO-8601 strings. */
 export interface ScheduleDto {
@@ -9,7 +10,7 @@ export interface ScheduleDto {
   city: string | null;
   zip_codes: string[];
   lookback_days: number;
-  cadence: "daily" | "weekly" | "monthly";
+  cadence: Cadence;
   weekly_dow: number | null;
   monthly_dom: number | null;
   send_hour: number;
@@ -30,8 +31,8 @@ export interface ScheduleRunDto {
   schedule_id: string;
   report_run_id: string | null;
   scheduled_for: string;
-  kind: "scheduled" | "manual" | "test";
-  status: string;
+  kind: RunKind;
+  status: RunStatus;
   attempts: number;
   error: string | null;
   summary: Record<string, unknown> | null;

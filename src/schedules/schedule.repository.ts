@@ -1,6 +1,6 @@
 import type { NewSchedule, Schedule, ScheduleRun, ScheduleUpdate } from "../db/database.js";
 import type { Tx } from "../db/tenant.js";
-import { newestFirstPage } from "../api/pagination.js";
+import { newestFirstPage } from "../db/pagination.js";
 
 /**
  * Schedule queries. Every function takes a transaction already scoped to one account by

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { CADENCES, type Cadence } from "../db/enums.js";
 import { REPORT_TYPES } from "../figures/report-types.js";
+import { emailAddressField } from "../validation/email-address.js";
+import { booleanField, intInRange, typeRule } from "../validation/field-rules.js";
 import { isValidTimeZone } from "../time/next-run-at.js";
 
 /**
@@ -11,39 +14,36 @@ import { isValidTimeZone } from "../time/next-run-at.js";
 export const ZIP_RULE = "must be a 5-digit US ZIP code";
 
 export const fields = {
-  name: z.string({ required_error: "is required", invalid_type_error: "must be a string" }).trim().min(1, "must be 1 to 200 characters").max(200, "must be 1 to 200 characters"),
-  report_type: z.enum(REPORT_TYPES, {
-    errorMap: () => ({ message: `must be one of ${REPORT_TYPES.join(", ")}` }),
-  }),
-  city: z.string({ invalid_type_error: "must be a string" }).trim().min(1, "must be 1 to 100 characters").max(100, "must be 1 to 100 characters").nullable(),
+  name: z.string(typeRule("must be a string")).trim().min(1, "must be 1 to 200 characters").max(200, "must be 1 to 200 characters"),
+  report_type: z.enum(REPORT_TYPES, typeRule(`must be one of ${REPORT_TYPES.join(", ")}`)),
+  city: z.string(typeRule("must be a string")).trim().min(1, "must be 1 to 100 characters").max(100, "must be 1 to 100 characters").nullable(),
   zip_codes: z
-    .array(z.string({ invalid_type_error: ZIP_RULE }).regex(/^\d{5}$/, ZIP_RULE), { invalid_type_error: "must be a list of ZIP codes" })
+    .array(z.string(typeRule(ZIP_RULE)).regex(/^\d{5}$/, ZIP_RULE), typeRule("must be a list of ZIP codes"))
     .max(100, "must hold at most 100 ZIP codes")
     .transform((zips) => [...new Set(zips)]),
-  lookback_days: z.number({ invalid_type_error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be 1 to 365").max(365, "must be 1 to 365"),
-  cadence: z.enum(["daily", "weekly", "monthly"], { errorMap: () => ({ message: "must be daily, weekly or monthly" }) }),
-  weekly_dow: z.number({ invalid_type_error: "must be 0 (Sunday) to 6 (Saturday)" }).int("must be 0 (Sunday) to 6 (Saturday)").min(0, "must be 0 (Sunday) to 6 (Saturday)").max(6, "must be 0 (Sunday) to 6 (Saturday)").nullable(),
-  monthly_dom: z.number({ invalid_type_error: "must be 1 to 31" }).int("must be 1 to 31").min(1, "must be 1 to 31").max(31, "must be 1 to 31").nullable(),
-  send_hour: z.number({ invalid_type_error: "must be 0 to 23" }).int("must be 0 to 23").min(0, "must be 0 to 23").max(23, "must be 0 to 23"),
-  send_minute: z.number({ invalid_type_error: "must be 0 to 59" }).int("must be 0 to 59").min(0, "must be 0 to 59").max(59, "must be 0 to 59"),
-  timezone: z.string({ invalid_type_error: "must be an IANA time zone name" }).refine(isValidTimeZone, "must be an IANA time zone name such as America/Los_Angeles"),
+  lookback_days: z.number(typeRule("must be a whole number of days")).int("must be a whole number of days").min(1, "must be 1 to 365").max(365, "must be 1 to 365"),
+  cadence: z.enum(CADENCES, typeRule(`must be ${CADENCES.slice(0, -1).join(", ")} or ${CADENCES.at(-1)}`)),
+  weekly_dow: intInRange(0, 6, "must be 0 (Sunday) to 6 (Saturday)").nullable(),
+  monthly_dom: intInRange(1, 31).nullable(),
+  send_hour: intInRange(0, 23),
+  send_minute: intInRange(0, 59),
+  timezone: z.string(typeRule("must be an IANA time zone name")).refine(isValidTimeZone, "must be an IANA time zone name such as America/Los_Angeles"),
   recipients: z
-    .array(z.string({ invalid_type_error: "must be an email address" }).trim().toLowerCase().email("must be a valid email address"), {
-      invalid_type_error: "must be a list of email addresses",
-    })
+    .array(emailAddressField(), typeRule("must be a list of email addresses"))
     .min(1, "must list 1 to 50 email addresses")
     .max(50, "must list 1 to 50 email addresses")
     .transform((emails) => [...new Set(emails)]),
-  include_attachment: z.boolean({ invalid_type_error: "must be true or false" }),
+  include_attachment: booleanField(),
   filters: z
     .record(
+      z.string(),
       z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(100), z.number()])).max(50)], {
-        errorMap: () => ({ message: "must be a string, number, boolean or a list of them" }),
+        error: "must be a string, number, boolean or a list of them",
       }),
-      { invalid_type_error: "must be an object" },
+      typeRule("must be an object"),
     )
     .refine((f) => Object.keys(f).length <= 20, "must have at most 20 keys"),
-  active: z.boolean({ invalid_type_error: "must be true or false" }),
+  active: booleanField(),
 };
 
 export const createScheduleInput = z
@@ -61,7 +61,7 @@ export const createScheduleInput = z
     timezone: fields.timezone.default("UTC"),
     recipients: fields.recipients,
     include_attachment: fields.include_attachment.default(false),
-    filters: fields.filters.default({}),
+    filters: fields.filters.prefault({}),
     active: fields.active.default(true),
   })
   .strict()
@@ -92,7 +92,7 @@ export type CreateScheduleInput = z.output<typeof createScheduleInput>;
 export type ScheduleFieldsPatch = z.output<typeof updateScheduleFields>;
 
 interface CrossFieldView {
-  cadence: "daily" | "weekly" | "monthly";
+  cadence: Cadence;
   weekly_dow?: number | null;
   monthly_dom?: number | null;
   city?: string | null;
@@ -104,19 +104,19 @@ export function checkCrossFieldRules(s: CrossFieldView, ctx: z.RefinementCtx): v
   const hasDow = s.weekly_dow !== undefined && s.weekly_dow !== null;
   const hasDom = s.monthly_dom !== undefined && s.monthly_dom !== null;
   if (s.cadence === "weekly" && !hasDow) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["weekly_dow"], message: "is required when cadence is weekly" });
+    ctx.addIssue({ code: "custom", path: ["weekly_dow"], message: "is required when cadence is weekly" });
   }
   if (s.cadence !== "weekly" && hasDow) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["weekly_dow"], message: "is only allowed when cadence is weekly" });
+    ctx.addIssue({ code: "custom", path: ["weekly_dow"], message: "is only allowed when cadence is weekly" });
   }
   if (s.cadence === "monthly" && !hasDom) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["monthly_dom"], message: "is required when cadence is monthly" });
+    ctx.addIssue({ code: "custom", path: ["monthly_dom"], message: "is required when cadence is monthly" });
   }
   if (s.cadence !== "monthly" && hasDom) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["monthly_dom"], message: "is only allowed when cadence is monthly" });
+    ctx.addIssue({ code: "custom", path: ["monthly_dom"], message: "is only allowed when cadence is monthly" });
   }
   if ((s.city === undefined || s.city === null) && (s.zip_codes === undefined || s.zip_codes.length === 0)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["city"], message: "a city or at least one ZIP code is required" });
+    ctx.addIssue({ code: "custom", path: ["city"], message: "a city or at least one ZIP code is required" });
   }
 }
 
@@ -129,7 +129,7 @@ export const mergedScheduleRules = z
     city: fields.city,
     zip_codes: z.array(z.string()),
   })
-  .passthrough()
+  .loose()
   .superRefine((s, ctx) => checkCrossFieldRules(s, ctx));
 
 /** Fields whose change moves next_run_at. */

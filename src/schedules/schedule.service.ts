@@ -1,7 +1,7 @@
-import { z } from "zod";
 import type { Schedule, ScheduleUpdate } from "../db/database.js";
 import type { Tx } from "../db/tenant.js";
-import { notFound } from "../errors/app-error.js";
+import { invalidInput, notFound } from "../errors/app-error.js";
+import { fieldIssues } from "../validation/describe-issue.js";
 import { nextRunAt } from "../time/next-run-at.js";
 import * as repo from "./schedule.repository.js";
 import {
@@ -51,7 +51,7 @@ export async function updateSchedule(trx: Tx, id: string, patch: ScheduleFieldsP
     if (patch.monthly_dom === undefined && merged.cadence !== "monthly") merged.monthly_dom = null;
   }
   const check = mergedScheduleRules.safeParse(merged);
-  if (!check.success) throw new z.ZodError(check.error.issues);
+  if (!check.success) throw invalidInput(fieldIssues(check.error.issues));
 
   const changes: ScheduleUpdate = { updated_at: now };
   for (const [key, value] of Object.entries(patch)) {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
-import type { Cadence, Database } from "../db/database.js";
+import type { Database } from "../db/database.js";
+import type { Cadence } from "../db/enums.js";
 import { withSystem } from "../db/tenant.js";
 import { plainArrayLiteral, textArrayLiteral } from "../runs/array-literal.js";
 import type { RunToPublish } from "../runs/run-job.js";

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Kysely } from "kysely";
-import type { Database, RunKind } from "../db/database.js";
+import type { Database } from "../db/database.js";
+import type { RunKind } from "../db/enums.js";
 import { withSystem } from "../db/tenant.js";
 import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
 import { recordPublishOutcome } from "../runs/publish-runs.js";

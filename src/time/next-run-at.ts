@@ -1,5 +1,5 @@
 import { IANAZone } from "luxon";
-import type { Cadence } from "../db/database.js";
+import type { Cadence } from "../db/enums.js";
 
 /** The timing fields of a schedule: all `nextRunAt` needs. */
 export interface ScheduleTiming {

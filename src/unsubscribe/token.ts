@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../validation/email-address.js";
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
@@ -5,7 +6,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  * UNSUBSCRIBE_SECRET. Tokens minted by the seed's Python code validate here unchanged.
  */
 export function unsubscribeToken(secret: string, email: string, accountId: string): string {
-  return createHmac("sha256", secret).update(`${email.trim().toLowerCase()}:${accountId}`).digest("hex");
+  return createHmac("sha256", secret).update(`${normalizeEmail(email)}:${accountId}`).digest("hex");
 }
 
 /** Constant-time check; any malformed token is simply not valid. */
@@ -20,7 +21,7 @@ export function isValidUnsubscribeToken(secret: string, email: string, accountId
 export function unsubscribeUrl(baseUrl: string, secret: string, email: string, accountId: string): string {
   // Keep any path prefix of the base (the API may be served under /market-reports/).
   const url = new URL(`${baseUrl.replace(/\/+$/, "")}/unsubscribe`);
-  url.searchParams.set("email", email.trim().toLowerCase());
+  url.searchParams.set("email", normalizeEmail(email));
   url.searchParams.set("account", accountId);
   url.searchParams.set("token", unsubscribeToken(secret, email, accountId));
   return url.toString();

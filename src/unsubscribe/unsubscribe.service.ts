@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
@@ -22,7 +23,7 @@ export async function unsubscribe(
   secret: string,
   req: UnsubscribeRequest,
 ): Promise<{ email: string; account_id: string; already_unsubscribed: boolean }> {
-  const email = req.email.trim().toLowerCase();
+  const email = normalizeEmail(req.email);
   if (!UUID.test(req.accountId)) throw new AppError("BAD_REQUEST", "account_id: must be an account id (UUID)", "account_id");
   if (!isValidUnsubscribeToken(secret, email, req.accountId, req.token)) {
     throw new AppError("BAD_REQUEST", "token: is not valid for this email address and account", "token");

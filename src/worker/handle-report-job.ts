@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
 import type { Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
@@ -41,7 +42,7 @@ export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: W
   }
 
   try {
-    const recipients = job.params.recipients.map((r) => r.toLowerCase());
+    const recipients = job.params.recipients.map(normalizeEmail);
     const suppressed = await withTenant(ctx.db, job.account_id, (trx) => suppressedAmong(trx, recipients));
     if (suppressed.size > 0) {
       await withTenant(ctx.db, job.account_id, async (trx) => {

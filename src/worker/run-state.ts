@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
-import type { Database, RunStatus, ScheduleRun } from "../db/database.js";
-import { FINAL_RUN_STATUSES } from "../db/database.js";
+import type { Database, ScheduleRun } from "../db/database.js";
+import type { RunStatus } from "../db/enums.js";
+import { FINAL_RUN_STATUSES, isFinalRunStatus } from "../db/enums.js";
 import { withTenant } from "../db/tenant.js";
 
 /**
@@ -17,7 +18,7 @@ export async function startRun(db: Kysely<Database>, accountId: string, runId: s
   return withTenant(db, accountId, async (trx) => {
     const run = await trx.selectFrom("schedule_runs").selectAll().where("id", "=", runId).forUpdate().executeTakeFirst();
     if (!run) return { kind: "gone" } as const;
-    if (FINAL_RUN_STATUSES.includes(run.status)) return { kind: "already-final", status: run.status } as const;
+    if (isFinalRunStatus(run.status)) return { kind: "already-final", status: run.status } as const;
     const started = await trx
       .updateTable("schedule_runs")
       .set({

@@ -4,7 +4,7 @@ import pino from "pino";
 import { createAccount } from "../../src/accounts/account.repository.js";
 import { parseEnv, type Env } from "../../src/config/env.js";
 import type { Database, ScheduleRun } from "../../src/db/database.js";
-import { FINAL_RUN_STATUSES } from "../../src/db/database.js";
+import { isFinalRunStatus } from "../../src/db/enums.js";
 import type { ListingSource } from "../../src/listings/listing.js";
 import { createSampleMarketSource } from "../../src/listings/sample-market.js";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
@@ -134,7 +134,7 @@ export async function waitForFinalRun(db: Kysely<Database>, runId: string, timeo
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await db.selectFrom("schedule_runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow();
-    if (FINAL_RUN_STATUSES.includes(run.status)) return run;
+    if (isFinalRunStatus(run.status)) return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms (error: ${run.error})`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../../src/accounts/account.repository.js";
-import { FINAL_RUN_STATUSES } from "../../src/db/database.js";
+import { FINAL_RUN_STATUSES } from "../../src/db/enums.js";
 import { findChromium } from "../../src/pdf/find-chromium.js";
 import { jobForRun, scheduleParams } from "../../src/runs/run-job.js";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";

@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../../validation/email-address.js";
 import express, { type Request, type Response, Router } from "express";
 import { unsubscribeSecret } from "../../config/env.js";
 import type { AppDeps } from "../../app/app-deps.js";
@@ -54,7 +55,7 @@ export function unsubscribeRoutes(deps: AppDeps): Router {
       renderPage(
         "Unsubscribe",
         `<h1>Unsubscribe from market reports?</h1>
-<p><strong>${escapeHtml(p.email.toLowerCase())}</strong> will no longer receive scheduled market reports from this sender.</p>
+<p><strong>${escapeHtml(normalizeEmail(p.email))}</strong> will no longer receive scheduled market reports from this sender.</p>
 <form method="post" action="/unsubscribe">
 <input type="hidden" name="email" value="${escapeHtml(p.email)}">
 <input type="hidden" name="account" value="${escapeHtml(p.account)}">

@@ -5,7 +5,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
-import { FINAL_RUN_STATUSES } from "../../../src/db/database.js";
+import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
 import { AMQP_URL } from "../../support/services.js";
 import { brokerHandle, lockDefaultTopology, processesHonourAmqpPrefix, type BrokerHandle } from "./broker.js";

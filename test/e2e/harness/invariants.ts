@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
-import { FINAL_RUN_STATUSES } from "../../../src/db/database.js";
+import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
 import type { BrokerHandle } from "./broker.js";
 import type { S3Server } from "./s3-server.js";
 import type { Seed } from "./seed-schedules.js";

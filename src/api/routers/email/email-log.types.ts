@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { cursorInput } from "../../pagination.js";
+import { cursorInput } from "../../../db/pagination.js";
+import { idField, pageLimitField } from "../../../validation/field-rules.js";
 
 export const ZEmailLogInput = z
   .object({
-    schedule_id: z.string().uuid("must be a schedule id (UUID)").optional(),
-    run_id: z.string().uuid("must be a run id (UUID)").optional(),
-    limit: z.number({ invalid_type_error: "must be a number" }).int("must be a whole number").min(1, "must be 1 to 500").max(500, "must be 1 to 500").default(50),
+    schedule_id: idField("schedule").optional(),
+    run_id: idField("run").optional(),
+    limit: pageLimitField(500, 50),
     cursor: cursorInput,
   })
   .strict()
-  .default({});
+  .prefault({});

@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../../../validation/email-address.js";
 import { publicBaseUrl, unsubscribeSecret } from "../../../config/env.js";
 import { unsubscribeToken, unsubscribeUrl } from "../../../unsubscribe/token.js";
 import { developmentAuthedProcedure } from "../../trpc.js";
@@ -8,7 +9,7 @@ export const unsubscribeTokenRoute = developmentAuthedProcedure
   .input(ZUnsubscribeTokenInput)
   .query(({ ctx, input }) => {
     const secret = unsubscribeSecret(ctx.deps.env);
-    const email = input.email.toLowerCase();
+    const email = normalizeEmail(input.email);
     return {
       email,
       account_id: ctx.accountId,

@@ -1,4 +1,4 @@
-import { newestFirstPage } from "../../pagination.js";
+import { newestFirstPage } from "../../../db/pagination.js";
 import { authedProcedure } from "../../trpc.js";
 import { toReportDto } from "./report.dto.js";
 import { ZListReportsInput } from "./reports.types.js";

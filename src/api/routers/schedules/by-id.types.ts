@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idField } from "../../../validation/field-rules.js";
 
-export const ZScheduleId = z.string({ required_error: "is required" }).uuid("must be a schedule id (UUID)");
+export const ZScheduleId = idField("schedule");
 export const ZByIdInput = z.object({ id: ZScheduleId }).strict();

@@ -1,4 +1,4 @@
-import { newestFirstPage } from "../../pagination.js";
+import { newestFirstPage } from "../../../db/pagination.js";
 import { notFound } from "../../../errors/app-error.js";
 import { addSuppression } from "../../../delivery/email-log.repository.js";
 import { authedProcedure, router } from "../../trpc.js";

@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from "kysely";
 import { z } from "zod";
 import { AppError } from "../errors/app-error.js";
+import { typeRule } from "../validation/field-rules.js";
 
 /**
  * Opaque keyset cursors: base64url of "<created_at ISO>|<id>". Lists order newest first by
@@ -11,7 +12,7 @@ export interface PageCursor {
   id: string;
 }
 
-export const cursorInput = z.string({ invalid_type_error: "must be a cursor string from a previous page" }).max(200).nullish();
+export const cursorInput = z.string(typeRule("must be a cursor string from a previous page")).max(200, "must be a cursor string from a previous page").nullish();
 
 export function encodeCursor(row: { created_at: Date; id: string }): string {
   return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.id}`).toString("base64url");
