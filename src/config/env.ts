@@ -130,7 +130,8 @@ export const envSchema = z
         message: "SIMPLYRETS_USERNAME and SIMPLYRETS_PASSWORD must be set together",
       });
     }
-  });
+    // Run even when a field failed, so one start-up lists every problem at once.
+  }, { when: () => true });
 
 export type Env = z.infer<typeof envSchema>;
 
