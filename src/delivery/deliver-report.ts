@@ -5,11 +5,12 @@ import type { Database } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
 import { composeReportEmail } from "../email/compose-report-email.js";
 import { classifySmtpError } from "../email/classify-smtp-error.js";
-import type { MailTransport } from "../email/mail-transport.js";
+import type { MailTransport, SendResult } from "../email/mail-transport.js";
 import type { Logger } from "../log/logger.js";
 import type { ReportJob } from "../queue/report-job.js";
 import { reportLinkExpiry, signReportLink } from "../report-links/signed-link.js";
 import type { BuiltReport } from "../worker/build-report.js";
+import { startJobTimings, type JobTimings } from "../worker/job-timings.js";
 import { addSuppression, claimRecipient, recordFailed, recordSent, runLog } from "./email-log.repository.js";
 
 export interface DeliverySummary {
@@ -45,9 +46,10 @@ export async function deliverReport(
   db: Kysely<Database>,
   job: ReportJob,
   report: BuiltReport,
-  context: { env: Env; mail: MailTransport; logger: Logger; accountName: string; suppressed: Set<string>; now?: Date },
+  context: { env: Env; mail: MailTransport; logger: Logger; accountName: string; suppressed: Set<string>; now?: Date; timings?: JobTimings },
 ): Promise<DeliverySummary> {
   const { env, mail, logger } = context;
+  const timings = context.timings ?? startJobTimings();
   const now = context.now ?? new Date();
   const baseUrl = publicBaseUrl(env);
   const secret = unsubscribeSecret(env);
@@ -55,6 +57,7 @@ export async function deliverReport(
   const reportLinkUrl = signReportLink(secret, baseUrl, report.reportId, expiresAt);
   const recipients = job.params.recipients.map(normalizeEmail).filter((r) => !context.suppressed.has(r));
 
+  const outcomes = new Map<string, "sent" | "failed" | "deferred">();
   for (const recipient of recipients) {
     const message = composeReportEmail({
       accountId: job.account_id,
@@ -75,38 +78,66 @@ export async function deliverReport(
       replyTo: env.EMAIL_REPLY_TO,
       unsubscribeMailto: env.EMAIL_UNSUBSCRIBE_MAILTO,
     });
-    const claimed = await withTenant(db, job.account_id, (trx) =>
-      claimRecipient(trx, {
-        accountId: job.account_id,
-        scheduleId: job.schedule_id,
-        runId: job.run_id,
-        reportId: report.reportId,
-        provider: mail.provider,
-        recipient,
-        subject: message.subject,
-      }),
-    );
-    if (!claimed) continue;
+    // The claim comes only once a connection is free: a worker killed while the message waited
+    // for one would otherwise leave a claimed row whose message never left.
+    const slot = await timings.time("email_wait", () => mail.reserve());
     try {
-      const sent = await mail.send(message);
-      await withTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent));
-    } catch (error) {
-      const failure = classifySmtpError(error);
-      logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
-      await withTenant(db, job.account_id, async (trx) => {
-        await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
-        if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
-      });
+      const claimed = await timings.time("email_claim", () =>
+        withTenant(db, job.account_id, (trx) =>
+          claimRecipient(trx, {
+            accountId: job.account_id,
+            scheduleId: job.schedule_id,
+            runId: job.run_id,
+            reportId: report.reportId,
+            provider: mail.provider,
+            recipient,
+            subject: message.subject,
+          }),
+        ),
+      );
+      if (!claimed) continue;
+      let sent: SendResult;
+      try {
+        sent = await timings.time("email_send", () => slot.send(message));
+      } catch (error) {
+        const failure = classifySmtpError(error);
+        logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
+        await timings.time("email_record", () =>
+          withTenant(db, job.account_id, async (trx) => {
+            await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
+            if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
+          }),
+        );
+        outcomes.set(recipient, failure.transient ? "deferred" : "failed");
+        continue;
+      }
+      await timings.time("email_record", () => withTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent)));
+      outcomes.set(recipient, "sent");
+    } finally {
+      slot.release();
     }
   }
-  return summarize(db, job, context.suppressed, now);
+  return summarize(db, job, context.suppressed, outcomes, now);
 }
 
-async function summarize(db: Kysely<Database>, job: ReportJob, suppressed: Set<string>, now: Date): Promise<DeliverySummary> {
-  const rows = await withTenant(db, job.account_id, (trx) => runLog(trx, job.run_id));
-  const byRecipient = new Map(rows.map((r) => [r.to_emails[0], r]));
+/**
+ * What became of every recipient. This attempt's own outcomes are known; the ledger is read only
+ * for recipients an earlier delivery had already claimed.
+ */
+async function summarize(
+  db: Kysely<Database>,
+  job: ReportJob,
+  suppressed: Set<string>,
+  outcomes: Map<string, "sent" | "failed" | "deferred">,
+  now: Date,
+): Promise<DeliverySummary> {
+  const all = job.params.recipients.map(normalizeEmail);
   const summary: DeliverySummary = { recipients: job.params.recipients.length, sent: 0, suppressed: 0, failed: 0, deferred: 0, unknown: 0, inFlight: 0 };
-  for (const recipient of job.params.recipients.map(normalizeEmail)) {
+  const unsettled = all.filter((r) => !outcomes.has(r) && !suppressed.has(r));
+  const rows = unsettled.length > 0 ? await withTenant(db, job.account_id, (trx) => runLog(trx, job.run_id)) : [];
+  const byRecipient = new Map<string, { status: string; retryable: boolean; updated_at: Date | string }>(rows.map((r) => [r.to_emails[0], r]));
+  for (const [recipient, outcome] of outcomes) byRecipient.set(recipient, { status: outcome === "sent" ? "sent" : "failed", retryable: outcome === "deferred", updated_at: now });
+  for (const recipient of all) {
     const row = byRecipient.get(recipient);
     // The row says what happened in this run; the suppression list only fills in for recipients
     // never attempted (an address that bounced earlier in this run stays a failure here).

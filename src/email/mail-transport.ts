@@ -39,9 +39,22 @@ export interface SendResult {
 export interface MailTransport {
   /** Where mail goes, for logs and metrics: the SMTP host, or "outbox". */
   readonly provider: string;
-  /** Resolves once the relay accepted the message; rejects with SmtpSendError otherwise. */
+  /**
+   * Waits for a place on a free connection and holds it until release(). A message sent through
+   * the slot goes to the relay at once, never into a local queue: whoever must record that a
+   * message is about to leave (the email ledger's claim) does it after reserve() resolves.
+   */
+  reserve(): Promise<MailSlot>;
+  /** reserve(), send, release. Resolves once the relay accepted the message; rejects with SmtpSendError otherwise. */
   send(message: OutgoingEmail): Promise<SendResult>;
   close(): Promise<void>;
+}
+
+export interface MailSlot {
+  /** Resolves once the relay accepted the message; rejects with SmtpSendError otherwise. */
+  send(message: OutgoingEmail): Promise<SendResult>;
+  /** Gives the place back; safe to call more than once. */
+  release(): void;
 }
 
 /**

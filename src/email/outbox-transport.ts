@@ -5,6 +5,7 @@ import nodemailer from "nodemailer";
 import type { Logger } from "../log/logger.js";
 import { DKIM_SIGNED_HEADERS, type DkimConfig } from "./dkim.js";
 import type { MailTransport, OutgoingEmail, SendResult } from "./mail-transport.js";
+import { createConnectionSlots } from "./connection-slots.js";
 import { toNodemailerMessage } from "./smtp-transport.js";
 
 export interface OutboxTransportOptions {
@@ -36,20 +37,25 @@ export function createOutboxTransport(options: OutboxTransportOptions): MailTran
     },
   });
 
+  async function write(message: OutgoingEmail): Promise<SendResult> {
+    const info = await transporter.sendMail(toNodemailerMessage(message));
+    await mkdir(outboxDir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const file = path.join(outboxDir, `${stamp}-${randomBytes(4).toString("hex")}.eml`);
+    // write-then-rename: a reader watching the folder never sees half a message
+    const partial = `${file}.partial`;
+    await writeFile(partial, info.message as Buffer);
+    await rename(partial, file);
+    options.logger?.info({ path: file, to: message.to, messageId: info.messageId }, "email written to outbox");
+    return { messageId: info.messageId, responseCode: 250, response: `250 written to ${file}` };
+  }
+  // A few files at a time, like a few connections: the same shape as the relay for the worker.
+  const slots = createConnectionSlots(4, write);
+
   return {
     provider: "outbox",
-    async send(message: OutgoingEmail): Promise<SendResult> {
-      const info = await transporter.sendMail(toNodemailerMessage(message));
-      await mkdir(outboxDir, { recursive: true });
-      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      const file = path.join(outboxDir, `${stamp}-${randomBytes(4).toString("hex")}.eml`);
-      // write-then-rename: a reader watching the folder never sees half a message
-      const partial = `${file}.partial`;
-      await writeFile(partial, info.message as Buffer);
-      await rename(partial, file);
-      options.logger?.info({ path: file, to: message.to, messageId: info.messageId }, "email written to outbox");
-      return { messageId: info.messageId, responseCode: 250, response: `250 written to ${file}` };
-    },
+    reserve: slots.reserve,
+    send: slots.send,
     async close(): Promise<void> {
       transporter.close();
     },

@@ -1,6 +1,7 @@
 import nodemailer from "nodemailer";
 import type { Logger } from "../log/logger.js";
 import { classifySmtpError } from "./classify-smtp-error.js";
+import { createConnectionSlots } from "./connection-slots.js";
 import { DKIM_SIGNED_HEADERS, type DkimConfig } from "./dkim.js";
 import type { MailTransport, OutgoingEmail, SendResult } from "./mail-transport.js";
 
@@ -44,10 +45,11 @@ export function sendResultFrom(info: { messageId?: string; response?: string }):
 
 export function createSmtpTransport(options: SmtpTransportOptions): MailTransport {
   const provider = smtpProvider(options.url);
+  const maxConnections = options.maxConnections ?? 3;
   const transporter = nodemailer.createTransport({
     url: options.url,
     pool: true,
-    maxConnections: options.maxConnections ?? 3,
+    maxConnections,
     // the defaults (2 min to connect, 10 min idle socket) would hold a worker slot far longer
     // than a retry with backoff costs
     connectionTimeout: 30_000,
@@ -66,18 +68,22 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
   // a pooled connection can fail between sends; that surfaces on the next send, not as a crash
   transporter.on("error", (err) => options.logger?.warn({ err: classifySmtpError(err), provider }, "SMTP pool error"));
 
+  async function sendNow(message: OutgoingEmail): Promise<SendResult> {
+    try {
+      const info = await transporter.sendMail(toNodemailerMessage(message));
+      const result = sendResultFrom(info);
+      options.logger?.debug({ provider, messageId: result.messageId, response: result.response }, "email accepted by relay");
+      return result;
+    } catch (err) {
+      throw classifySmtpError(err);
+    }
+  }
+  const slots = createConnectionSlots(maxConnections, sendNow);
+
   return {
     provider,
-    async send(message: OutgoingEmail): Promise<SendResult> {
-      try {
-        const info = await transporter.sendMail(toNodemailerMessage(message));
-        const result = sendResultFrom(info);
-        options.logger?.debug({ provider, messageId: result.messageId, response: result.response }, "email accepted by relay");
-        return result;
-      } catch (err) {
-        throw classifySmtpError(err);
-      }
-    },
+    reserve: slots.reserve,
+    send: slots.send,
     async close(): Promise<void> {
       transporter.close();
     },

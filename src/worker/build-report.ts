@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, ScheduleRun } from "../db/database.js";
+import type { Database, ReportRun, ScheduleRun } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
 import { computeMarketFigures } from "../figures/market-figures.js";
 import { listingQueryFor, reportPeriod } from "../figures/report-period.js";
@@ -13,6 +13,7 @@ import type { ReportJob } from "../queue/report-job.js";
 import { headlineFigures, renderReportHtml, reportTitle } from "../render/report-html.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { reportObjectKey } from "../storage/report-keys.js";
+import { startJobTimings, type JobTimings } from "./job-timings.js";
 
 export interface ReportParts {
   listings: ListingSource;
@@ -39,7 +40,8 @@ export interface BuiltReport {
 
 /**
  * The report for a run, made once: a redelivered job whose report is already stored reuses it
- * (found by the run id), so retries after the upload never render or upload twice.
+ * (`stored`, the run's report_runs row read when the job started), so retries after the upload
+ * never render or upload twice.
  */
 export async function buildReport(
   db: Kysely<Database>,
@@ -47,17 +49,16 @@ export async function buildReport(
   run: ScheduleRun,
   accountName: string,
   parts: ReportParts,
-  options: { needPdfBytes: boolean; now?: Date },
+  options: { needPdfBytes: boolean; now?: Date; timings?: JobTimings; stored?: ReportRun },
 ): Promise<BuiltReport> {
+  const timings = options.timings ?? startJobTimings();
   const p = job.params;
   if (!isReportType(p.report_type)) throw new PermanentJobError(`report_type: "${p.report_type}" is not a supported report type`);
   const reportType = p.report_type;
   const period = { ...reportPeriod({ slot: new Date(job.scheduled_for), lookbackDays: p.lookback_days, timezone: p.timezone }), timezone: p.timezone };
   const title = reportTitle(reportType);
 
-  const existing = await withTenant(db, job.account_id, (trx) =>
-    trx.selectFrom("report_runs").selectAll().where("schedule_run_id", "=", run.id).executeTakeFirst(),
-  );
+  const existing = options.stored;
   if (existing && existing.html_key && (await parts.store.exists(existing.pdf_key ?? existing.html_key))) {
     const summary = (existing.summary ?? {}) as { headline?: BuiltReport["headline"] };
     return {
@@ -75,9 +76,11 @@ export async function buildReport(
 
   const now = options.now ?? new Date();
   const signal = AbortSignal.timeout(parts.listingTimeoutMs ?? 120_000);
-  const listings = await parts.listings.fetchListings(listingQueryFor({ city: p.city, zips: p.zips, period }), signal);
-  const figures = computeMarketFigures(listings, { periodStart: period.start, periodEnd: period.end, zips: p.zips, timezone: p.timezone, now });
-  const html = renderReportHtml({
+  const listings = await timings.time("listings", () => parts.listings.fetchListings(listingQueryFor({ city: p.city, zips: p.zips, period }), signal));
+  const figures = timings.timeSync("figures", () =>
+    computeMarketFigures(listings, { periodStart: period.start, periodEnd: period.end, zips: p.zips, timezone: p.timezone, now }),
+  );
+  const html = timings.timeSync("html", () => renderReportHtml({
     reportType,
     scheduleName: p.name,
     city: p.city,
@@ -88,7 +91,7 @@ export async function buildReport(
     accountName,
     dataSource: describeListingSource(parts.listings.name),
     sampleData: parts.listings.name === "sample-market",
-  });
+  }));
   const headline = headlineFigures(figures, reportType).map((h) => ({ label: h.label, value: h.value, ...(h.change ? { change: h.change } : {}) }));
 
   const htmlKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "html");
@@ -96,13 +99,19 @@ export async function buildReport(
   let pdf: Buffer | undefined;
   let pdfKey: string | null = null;
   if (parts.pdf) {
-    pdf = await parts.pdf.render(html);
+    const renderer = parts.pdf;
+    pdf = await timings.time("pdf", () => renderer.render(html));
     pdfKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "pdf");
   }
-  await parts.store.put(htmlKey, htmlBytes, "text/html; charset=utf-8");
-  if (pdf && pdfKey) await parts.store.put(pdfKey, pdf, "application/pdf");
+  const pdfBytes = pdf;
+  await timings.time("upload", () =>
+    Promise.all([
+      parts.store.put(htmlKey, htmlBytes, "text/html; charset=utf-8"),
+      pdfBytes && pdfKey ? parts.store.put(pdfKey, pdfBytes, "application/pdf") : undefined,
+    ]),
+  );
 
-  const reportId = await withTenant(db, job.account_id, async (trx) => {
+  const reportId = await timings.time("report_row", () => withTenant(db, job.account_id, async (trx) => {
     const row = await trx
       .insertInto("report_runs")
       .values({
@@ -134,7 +143,7 @@ export async function buildReport(
       .executeTakeFirstOrThrow();
     await trx.updateTable("schedule_runs").set({ report_run_id: row.id }).where("id", "=", run.id).execute();
     return row.id;
-  });
+  }));
   parts.logger.debug({ runId: run.id, reportId, pdf: Boolean(pdf) }, "report stored");
   return { reportId, reportType, title, period, headline, pdfKey, htmlKey, pdf, reused: false };
 }

@@ -2,7 +2,6 @@ import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
 import type { Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
-import { withTenant } from "../db/tenant.js";
 import { deliverReport, type DeliverySummary } from "../delivery/deliver-report.js";
 import { recordSuppressed, suppressedAmong } from "../delivery/email-log.repository.js";
 import type { MailTransport } from "../email/mail-transport.js";
@@ -11,6 +10,7 @@ import { errorMessage, type Delivery } from "../queue/job-queue.js";
 import type { ReportJob } from "../queue/report-job.js";
 import { buildReport, type ReportParts } from "./build-report.js";
 import { asJobError, isPermanent } from "./job-errors.js";
+import { startJobTimings } from "./job-timings.js";
 import { finishRun, noteRetry, startRun } from "./run-state.js";
 import type { WorkerMetrics } from "./worker-metrics.js";
 
@@ -31,7 +31,19 @@ export type JobResult = "completed" | "partial" | "failed" | "skipped" | "duplic
  */
 export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: WorkerContext): Promise<JobResult> {
   const log = ctx.logger.child({ runId: job.run_id, scheduleId: job.schedule_id, attempt: delivery.attempt });
-  const started = await startRun(ctx.db, job.account_id, job.run_id);
+  const takenAt = Date.now();
+  const timings = startJobTimings((stage, seconds) => ctx.metrics?.stageDuration.observe({ stage }, seconds));
+  const recipients = job.params.recipients.map(normalizeEmail);
+  const started = await timings.time("start_run", () =>
+    startRun(ctx.db, job.account_id, job.run_id, async (trx) => {
+      const suppressed = await suppressedAmong(trx, recipients);
+      for (const recipient of suppressed) {
+        await recordSuppressed(trx, { accountId: job.account_id, scheduleId: job.schedule_id, runId: job.run_id, reportId: null, provider: ctx.mail.provider, recipient, subject: null });
+      }
+      const stored = await trx.selectFrom("report_runs").selectAll().where("schedule_run_id", "=", job.run_id).executeTakeFirst();
+      return { suppressed, stored };
+    }),
+  );
   if (started.kind === "gone") {
     log.info("run no longer exists (schedule deleted): nothing to do");
     return "gone";
@@ -41,16 +53,10 @@ export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: W
     return "duplicate";
   }
 
+  if (delivery.attempt === 1 && started.run.queued_at) timings.record("queue_wait", Math.max(0, takenAt - new Date(started.run.queued_at).getTime()));
+
   try {
-    const recipients = job.params.recipients.map(normalizeEmail);
-    const suppressed = await withTenant(ctx.db, job.account_id, (trx) => suppressedAmong(trx, recipients));
-    if (suppressed.size > 0) {
-      await withTenant(ctx.db, job.account_id, async (trx) => {
-        for (const recipient of suppressed) {
-          await recordSuppressed(trx, { accountId: job.account_id, scheduleId: job.schedule_id, runId: job.run_id, reportId: null, provider: ctx.mail.provider, recipient, subject: null });
-        }
-      });
-    }
+    const { suppressed, stored } = started.prepared;
     if (recipients.every((r) => suppressed.has(r))) {
       await finishRun(ctx.db, job.account_id, job.run_id, "skipped", {
         error: "every recipient is on the suppression list",
@@ -60,8 +66,8 @@ export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: W
       return "skipped";
     }
 
-    const report = await buildReport(ctx.db, job, started.run, started.accountName, ctx, { needPdfBytes: job.params.include_attachment });
-    const summary = await deliverReport(ctx.db, job, report, { env: ctx.env, mail: ctx.mail, logger: log, accountName: started.accountName, suppressed });
+    const report = await buildReport(ctx.db, job, started.run, started.accountName, ctx, { needPdfBytes: job.params.include_attachment, timings, stored });
+    const summary = await deliverReport(ctx.db, job, report, { env: ctx.env, mail: ctx.mail, logger: log, accountName: started.accountName, suppressed, timings });
 
     if (summary.inFlight > 0 && !delivery.finalAttempt) {
       const message = `another delivery of this job is still sending to ${summary.inFlight} recipient(s); checking again later`;
@@ -74,15 +80,18 @@ export async function handleReportJob(job: ReportJob, delivery: Delivery, ctx: W
       throw new Error(message);
     }
     const status = finalStatus(summary);
-    await finishRun(ctx.db, job.account_id, job.run_id, status, {
-      reportRunId: report.reportId,
-      summary: { ...summary, report_id: report.reportId },
-      error: status === "completed" ? null : describeShortfall(summary),
-    });
-    log.info({ status, ...summary, reused: report.reused }, "run finished");
+    await timings.time("finish_run", () =>
+      finishRun(ctx.db, job.account_id, job.run_id, status, {
+        reportRunId: report.reportId,
+        summary: { ...summary, report_id: report.reportId },
+        error: status === "completed" ? null : describeShortfall(summary),
+      }),
+    );
+    log.info({ status, ...summary, reused: report.reused, ms: timings.summary() }, "run finished");
     return status;
   } catch (error) {
     const jobError = asJobError(error);
+    log.info({ err: errorMessage(error), ms: timings.summary() }, "attempt failed");
     if (!isPermanent(error) && !delivery.finalAttempt) {
       await noteRetry(ctx.db, job.account_id, job.run_id, `attempt ${delivery.attempt} of ${delivery.maxAttempts} failed: ${errorMessage(error)}`).catch(() => undefined);
     }

@@ -2,19 +2,28 @@ import { sql, type Kysely } from "kysely";
 import type { Database, ScheduleRun } from "../db/database.js";
 import type { RunStatus } from "../db/enums.js";
 import { FINAL_RUN_STATUSES, isFinalRunStatus } from "../db/enums.js";
-import { withTenant } from "../db/tenant.js";
+import { withTenant, type Tx } from "../db/tenant.js";
 
 /**
  * The run's lifecycle as the worker moves it: queued → running → completed | partial | failed |
  * skipped. Every transition runs as the run's account (RLS), keyed by the run id, which is the
  * job's idempotency key.
  */
-export type StartOutcome =
-  | { kind: "start"; run: ScheduleRun; accountName: string }
+export type StartOutcome<P = undefined> =
+  | { kind: "start"; run: ScheduleRun; accountName: string; prepared: P }
   | { kind: "already-final"; status: RunStatus }
   | { kind: "gone" };
 
-export async function startRun(db: Kysely<Database>, accountId: string, runId: string): Promise<StartOutcome> {
+/**
+ * Marks the run running. `prepare` runs in the same transaction once the run is known to start,
+ * so a job reads everything else it needs (suppressions, a stored report) in one round of it.
+ */
+export async function startRun<P = undefined>(
+  db: Kysely<Database>,
+  accountId: string,
+  runId: string,
+  prepare?: (trx: Tx, run: ScheduleRun) => Promise<P>,
+): Promise<StartOutcome<P>> {
   return withTenant(db, accountId, async (trx) => {
     const run = await trx.selectFrom("schedule_runs").selectAll().where("id", "=", runId).forUpdate().executeTakeFirst();
     if (!run) return { kind: "gone" } as const;
@@ -30,7 +39,8 @@ export async function startRun(db: Kysely<Database>, accountId: string, runId: s
       .returningAll()
       .executeTakeFirstOrThrow();
     const account = await trx.selectFrom("accounts").select("name").where("id", "=", accountId).executeTakeFirst();
-    return { kind: "start", run: started, accountName: account?.name ?? "" } as const;
+    const prepared = (prepare ? await prepare(trx, started) : undefined) as P;
+    return { kind: "start", run: started, accountName: account?.name ?? "", prepared } as const;
   });
 }
 

@@ -31,6 +31,8 @@ function replyError(reply: SmtpReply): Error {
 export async function startSmtpServer(options: {
   rcptReply?: (address: string) => SmtpReply | undefined;
   greeting?: SmtpReply;
+  /** Called when a message's data has arrived; the server answers it once the promise settles (a slow relay). */
+  beforeAnswer?: (to: string[]) => Promise<void>;
 } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMessage[] = [];
   const server = new SMTPServer({
@@ -50,12 +52,11 @@ export async function startSmtpServer(options: {
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
         const envelope = session.envelope;
-        received.push({
-          from: envelope.mailFrom ? envelope.mailFrom.address : "",
-          to: envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks),
+        const to = envelope.rcptTo.map((r) => r.address);
+        void (options.beforeAnswer?.(to) ?? Promise.resolve()).then(() => {
+          received.push({ from: envelope.mailFrom ? envelope.mailFrom.address : "", to, raw: Buffer.concat(chunks) });
+          callback();
         });
-        callback();
       });
     },
   });

@@ -11,6 +11,7 @@ import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq
 import { createObjectStore } from "../../src/storage/select-object-store.js";
 import type { ObjectStore } from "../../src/storage/object-store.js";
 import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
+import { createSmtpTransport } from "../../src/email/smtp-transport.js";
 import { startSmtpServer, type TestSmtpServer } from "../email/smtp-test-server.js";
 import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
@@ -52,12 +53,16 @@ export interface WorkerFixture {
 export async function startWorkerFixture(options: {
   listings?: ListingSource;
   smtpReply?: (address: string) => { code: number; message: string } | undefined;
+  /** Holds each message's final answer until the promise settles (a slow relay). */
+  smtpBeforeAnswer?: (to: string[]) => Promise<void>;
+  /** Pooled SMTP connections of the worker's transport (default: the transport's own). */
+  smtpConnections?: number;
   maxAttempts?: number;
   apiBaseUrl?: string;
 } = {}): Promise<WorkerFixture> {
   const tdb = await createTestDatabase("mr_worker");
   const s3 = await startS3Server(`reports-${randomBytes(3).toString("hex")}`);
-  const smtp = await startSmtpServer({ rcptReply: options.smtpReply });
+  const smtp = await startSmtpServer({ rcptReply: options.smtpReply, beforeAnswer: options.smtpBeforeAnswer });
   const env = parseEnv({
     DATABASE_URL: tdb.url,
     ...localServicesEnv(s3, smtp),
@@ -78,6 +83,7 @@ export async function startWorkerFixture(options: {
     store,
     logger,
     listings: options.listings ?? createSampleMarketSource(),
+    ...(options.smtpConnections ? { mail: createSmtpTransport({ url: smtp.url, maxConnections: options.smtpConnections }) } : {}),
     concurrency: 2,
     maxAttempts: options.maxAttempts ?? 3,
   });
