@@ -65,5 +65,5 @@ COPY --from=build /app/dist ./dist
 # Numeric so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 3000 9464
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/cli.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/commands/cli.js"]
 CMD ["api"]

@@ -3,7 +3,7 @@
  * Node, load the tick, connect to Postgres and RabbitMQ, declare the topology, look, exit. What
  * a CronJob pod pays every minute.
  *
- *   ours:    `node dist/cli.js tick` (compiled with tsconfig.build.json first; tsx when the build
+ *   ours:    `node dist/commands/cli.js tick` (compiled with tsconfig.build.json first; tsx when the build
  *            fails), nothing due.
  *   ceiling: the floor — a bare Node script (bench/support/tick-cold-floor.mjs) that only connects
  *            to both services and runs the due query.
@@ -29,15 +29,15 @@ const RUNS = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 9;
 const log = (msg: string) => process.stderr.write(`[bench:tick-cold] ${msg}\n`);
 
 function build(): string[] {
-  if (process.argv.includes("--no-build") && existsSync(path.join(root, "dist/cli.js"))) {
-    return [path.join(root, "dist/cli.js"), "tick"];
+  if (process.argv.includes("--no-build") && existsSync(path.join(root, "dist/commands/cli.js"))) {
+    return [path.join(root, "dist/commands/cli.js"), "tick"];
   }
   try {
     execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
-    return [path.join(root, "dist/cli.js"), "tick"];
+    return [path.join(root, "dist/commands/cli.js"), "tick"];
   } catch (err) {
     log(`build failed, measuring through tsx instead: ${String((err as { stdout?: Buffer }).stdout ?? err).slice(0, 300)}`);
-    return ["--import", "tsx", path.join(root, "src/cli.ts"), "tick"];
+    return ["--import", "tsx", path.join(root, "src/commands/cli.ts"), "tick"];
   }
 }
 
@@ -100,7 +100,7 @@ async function main() {
         vs_ceiling: Math.round((o / f) * 100) / 100,
         vs_reference: null,
         runs: RUNS,
-        entry: tickArgs.includes("tsx") ? "tsx src/cli.ts tick" : "node dist/cli.js tick",
+        entry: tickArgs.includes("tsx") ? "tsx src/commands/cli.ts tick" : "node dist/commands/cli.js tick",
         ours_min: Math.round(Math.min(...ours)),
         floor_min: Math.round(Math.min(...floor)),
       }),

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { AppDeps } from "../app/app-deps.js";
+import type { AppDeps } from "./app-deps.js";
 import type { Logger } from "../log/logger.js";
 
 export interface Context {

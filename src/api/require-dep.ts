@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app/app-deps.js";
+import type { AppDeps } from "./app-deps.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { ObjectStore } from "../storage/object-store.js";
 

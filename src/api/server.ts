@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { sql } from "kysely";
-import type { AppDeps } from "../app/app-deps.js";
+import type { AppDeps } from "./app-deps.js";
 import { createApiMetrics, type ApiMetrics } from "../metrics/api-metrics.js";
 import { createContextFromRequest } from "./context.js";
 import { reportLinkRoutes } from "./http/report-link-routes.js";

@@ -71,11 +71,11 @@ describe.skipIf(!up)("migrations", () => {
   it("the migrate command exits 0 and is a no-op when run again; exits 1 with the error when the database is unreachable", async () => {
     const url = await freshDatabase();
     const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
-    const first = await run("npx", ["tsx", "src/cli.ts", "migrate"], { env });
+    const first = await run("npx", ["tsx", "src/commands/cli.ts", "migrate"], { env });
     expect(first.stdout).toMatch(/Applied \d+ migration/);
-    const second = await run("npx", ["tsx", "src/cli.ts", "migrate"], { env });
+    const second = await run("npx", ["tsx", "src/commands/cli.ts", "migrate"], { env });
     expect(second.stdout).toContain("Database is up to date.");
-    const failed = await run("npx", ["tsx", "src/cli.ts", "migrate"], {
+    const failed = await run("npx", ["tsx", "src/commands/cli.ts", "migrate"], {
       env: { ...env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/nothing" },
     }).catch((e: { code: number; stderr: string }) => e);
     expect((failed as { code: number }).code).toBe(1);
@@ -83,7 +83,7 @@ describe.skipIf(!up)("migrations", () => {
   });
 
   it("invalid configuration exits 1 listing every problem", async () => {
-    const result = await run("npx", ["tsx", "src/cli.ts", "migrate"], {
+    const result = await run("npx", ["tsx", "src/commands/cli.ts", "migrate"], {
       env: { ...process.env, DATABASE_URL: "mysql://nope", PORT: "99999", ENVIRONMENT: "production" },
     }).catch((e: { code: number; stderr: string }) => e);
     expect((result as { code: number }).code).toBe(1);

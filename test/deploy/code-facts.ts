@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { COMMANDS } from "../../src/cli.js";
+import { COMMANDS } from "../../src/commands/cli.js";
 import { ENV_KEYS, envSchema } from "../../src/config/env.js";
 import { topologyFor } from "../../src/queue/rabbitmq-topology.js";
 import { REPO_ROOT } from "./manifests.js";
@@ -68,11 +68,11 @@ export function stringLiteralsInSource(): Set<string> {
 }
 
 /**
- * The source file a CLI command runs, found through the dynamic import in src/cli.ts that
- * mentions the command (e.g. `import("./worker/worker-command.js")`).
+ * The source file a CLI command runs, found through the dynamic import in src/commands/cli.ts that
+ * mentions the command (e.g. `import("./worker-command.js")`).
  */
 export function commandModule(command: string): string | undefined {
-  const cli = parse(path.join(REPO_ROOT, "src/cli.ts"));
+  const cli = parse(path.join(REPO_ROOT, "src/commands/cli.ts"));
   let found: string | undefined;
   walk(cli, (n) => {
     if (
@@ -82,7 +82,7 @@ export function commandModule(command: string): string | undefined {
       ts.isStringLiteral(n.arguments[0]) &&
       path.basename(n.arguments[0].text) === `${command}-command.js`
     ) {
-      found = path.join(REPO_ROOT, "src", n.arguments[0].text.replace(/\.js$/, ".ts"));
+      found = path.join(REPO_ROOT, "src/commands", n.arguments[0].text.replace(/\.js$/, ".ts"));
     }
   });
   return found;

@@ -60,8 +60,8 @@ describe("Dockerfile", () => {
     expect(build).toBeDefined();
     expect(pkg.scripts.build).toContain("tsconfig.build.json");
     expect(buildConfig.compilerOptions.outDir).toBe("dist");
-    expect(existsSync(path.join(REPO_ROOT, buildConfig.compilerOptions.rootDir, "cli.ts"))).toBe(true);
-    expect(pkg.bin["market-reports"]).toBe("dist/cli.js");
+    expect(existsSync(path.join(REPO_ROOT, buildConfig.compilerOptions.rootDir, "commands/cli.ts"))).toBe(true);
+    expect(pkg.bin["market-reports"]).toBe("dist/commands/cli.js");
   });
 
   it("runs the CLI under tini as a numeric non-root user, `api` by default", () => {
@@ -114,7 +114,7 @@ describe("Dockerfile", () => {
 
 describe(".dockerignore", () => {
   it("keeps local state, tests, dependencies, build output and secrets out of the context", () => {
-    for (const p of [".data", ".data/pglite/x", "test/deploy/dockerfile.test.ts", "node_modules/zod/index.js", "dist/cli.js", ".env", ".git/HEAD", "bench/tick.ts", "k8s/kustomization.yaml", "src/time/next-run-at.test.ts"]) {
+    for (const p of [".data", ".data/pglite/x", "test/deploy/dockerfile.test.ts", "node_modules/zod/index.js", "dist/commands/cli.js", ".env", ".git/HEAD", "bench/tick.ts", "k8s/kustomization.yaml", "src/time/next-run-at.test.ts"]) {
       expect(ignored(p), p).toBe(true);
     }
   });
@@ -129,7 +129,7 @@ describe(".dockerignore", () => {
       expect(existsSync(path.join(REPO_ROOT, source)), source).toBe(true);
       expect(ignored(source), source).toBe(false);
     }
-    expect(ignored("src/cli.ts")).toBe(false);
+    expect(ignored("src/commands/cli.ts")).toBe(false);
     expect(ignored("migrations/0001_schema.sql")).toBe(false);
   });
 });

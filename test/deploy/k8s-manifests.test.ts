@@ -146,8 +146,8 @@ describe("k8s/ agrees with the code", () => {
     for (const o of workloads) {
       const component = o.metadata.labels?.["app.kubernetes.io/component"] ?? "";
       for (const c of podSpecOf(o)!.containers) {
-        // `command` would bypass the image's ENTRYPOINT (tini + node dist/cli.js), and another
-        // working directory would break its relative dist/cli.js.
+        // `command` would bypass the image's ENTRYPOINT (tini + node dist/commands/cli.js), and another
+        // working directory would break its relative dist/commands/cli.js.
         expect(c.command, `${objectId(o)} ${c.name}`).toBeUndefined();
         expect((c as { workingDir?: string }).workingDir, `${objectId(o)} ${c.name}`).toBeUndefined();
         expect(CLI_COMMANDS, `${objectId(o)} ${c.name}`).toContain(c.args?.[0]);
@@ -255,7 +255,7 @@ describe("k8s/ agrees with the code", () => {
     expect(apiPod.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(preStopSeconds * 1000 + apiGrace!);
     // The worker finishes the jobs in hand before it exits; SIGKILL must not come first.
     const workerGrace = shutdownGraceMs("worker");
-    expect(workerGrace, "worker shutdown bound (onShutdownSignal in src/worker/worker-command.ts)").toBeDefined();
+    expect(workerGrace, "worker shutdown bound (onShutdownSignal in src/commands/worker-command.ts)").toBeDefined();
     const workerPod = podSpecOf(byComponent("worker"))!;
     expect(workerPod.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(workerGrace!);
   });

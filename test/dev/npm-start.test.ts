@@ -21,7 +21,7 @@ interface Dev {
 }
 
 async function startDev(dataDir: string, port: number): Promise<Dev> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "dev"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/commands/cli.ts", "dev"], {
     env: { ...EMBEDDED_ENV, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });

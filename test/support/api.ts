@@ -1,7 +1,7 @@
 import pino from "pino";
 import { createAccount } from "../../src/accounts/account.repository.js";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
-import type { AppDeps } from "../../src/app/app-deps.js";
+import type { AppDeps } from "../../src/api/app-deps.js";
 import { parseEnv, type Env } from "../../src/config/env.js";
 import { createClient, type MarketReportsClient } from "../../src/client.js";
 import type { DatabaseHandle } from "../../src/db/connect.js";

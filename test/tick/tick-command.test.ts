@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRabbitQueue } from "../../src/queue/rabbitmq-queue.js";
 import { topologyFor } from "../../src/queue/rabbitmq-topology.js";
 import { SYSTEM_ROLE } from "../../src/db/tenant.js";
-import { runTickCommand } from "../../src/tick/tick-command.js";
+import { runTickCommand } from "../../src/commands/tick-command.js";
 import { TICK_ROLE } from "../../src/tick/tick-report.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
@@ -158,7 +158,7 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
   it("runs as its own process: exit code, summary line, nothing else on stdout but logs", async () => {
     const account = await insertAccount(tdb.handle.db);
     await insertDueSchedules(tdb.handle.db, account, 3, new Date());
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/tick/tick-command.ts"], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/commands/tick-command.ts"], {
       env: { ...process.env, DATABASE_URL: tdb.url, AMQP_URL, LOG_LEVEL: "silent", AMQP_PREFIX: prefix },
       timeout: 60_000,
     }).catch((e: { code: number; stdout: string; stderr: string }) => {

@@ -1,5 +1,5 @@
 import { Router, type Response } from "express";
-import type { AppDeps } from "../../app/app-deps.js";
+import type { AppDeps } from "../app-deps.js";
 import { unsubscribeSecret } from "../../config/env.js";
 import { withSystem } from "../../db/tenant.js";
 import { escapeHtml } from "../../render/escape-html.js";

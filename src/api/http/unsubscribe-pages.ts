@@ -1,7 +1,7 @@
 import { normalizeEmail } from "../../validation/email-address.js";
 import express, { type Request, type Response, Router } from "express";
 import { unsubscribeSecret } from "../../config/env.js";
-import type { AppDeps } from "../../app/app-deps.js";
+import type { AppDeps } from "../app-deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { escapeHtml } from "../../render/escape-html.js";
 import { isValidUnsubscribeToken } from "../../unsubscribe/token.js";

@@ -23,8 +23,8 @@ export function processesHonourAmqpPrefix(): boolean {
     }
   };
   return (
-    mentions("src/tick/tick-command.ts") &&
-    (mentions("src/worker/worker-command.ts") || mentions("src/queue/select-job-queue.ts") || mentions("src/config/env.ts"))
+    mentions("src/commands/tick-command.ts") &&
+    (mentions("src/commands/worker-command.ts") || mentions("src/queue/select-job-queue.ts") || mentions("src/config/env.ts"))
   );
 }
 

@@ -25,7 +25,7 @@ export interface CliProcess {
 }
 
 /**
- * Starts `node --import tsx src/cli.ts <args>` (tsx as a loader in the same process: no npx
+ * Starts `node --import tsx src/commands/cli.ts <args>` (tsx as a loader in the same process: no npx
  * wrapper whose pid is not the real one, so kill -9 hits the process that holds the work).
  * stdout and stderr go straight to a file, so a busy process never stalls on a pipe the test
  * process is too busy to read.
@@ -34,7 +34,7 @@ export function spawnCli(name: string, args: string[], env: Record<string, strin
   const fd = openSync(logFile, "a");
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+    child = spawn(process.execPath, ["--import", "tsx", "src/commands/cli.ts", ...args], {
       cwd: REPO_ROOT,
       env,
       stdio: ["ignore", fd, fd],

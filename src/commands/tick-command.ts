@@ -1,4 +1,5 @@
-import { isEntryPoint } from "../cli/entry-point.js";
+import { parseCommandArgs, UsageError } from "./command-args.js";
+import { isEntryPoint } from "./entry-point.js";
 import { ConfigError, parseEnv } from "../config/env.js";
 import type { Logger } from "../log/logger.js";
 import type { JobQueue } from "../queue/job-queue.js";
@@ -12,7 +13,7 @@ import {
   probeParams,
   type ProbeResult,
   type TickSummary,
-} from "./tick-report.js";
+} from "../tick/tick-report.js";
 
 /*
  * `market-reports tick`: what the CronJob pod runs each minute. Nothing that renders, stores or
@@ -55,22 +56,13 @@ interface TickArgs {
   help: boolean;
 }
 
-class UsageError extends Error {}
-
 function parseTickArgs(argv: string[]): TickArgs {
-  const args: TickArgs = { dryRun: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--help" || arg === "-h") args.help = true;
-    else if (arg === "--dry-run") args.dryRun = true;
-    else if (arg === "--limit" || arg.startsWith("--limit=")) {
-      const value = arg === "--limit" ? argv[++i] : arg.slice("--limit=".length);
-      const n = Number(value);
-      if (value === undefined || !Number.isInteger(n) || n < 1) {
-        throw new UsageError(`--limit must be a positive whole number, got ${value === undefined ? "nothing" : `"${value}"`}`);
-      }
-      args.limit = n;
-    } else throw new UsageError(`unknown option "${arg}"`);
+  const { values } = parseCommandArgs(argv, { "dry-run": { type: "boolean" }, limit: { type: "string" } });
+  const args: TickArgs = { dryRun: values["dry-run"] === true, help: values.help === true };
+  if (values.limit !== undefined) {
+    const n = Number(values.limit);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive whole number, got "${values.limit}"`);
+    args.limit = n;
   }
   return args;
 }
@@ -182,7 +174,7 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
       } else {
         const [{ connectDatabase }, { runTick }] = await Promise.all([
           import("../db/connect.js"),
-          import("./tick.js"),
+          import("../tick/tick.js"),
         ]);
         const opened = await connectDatabase({ databaseUrl, poolSize: 4, applicationName: "market-reports-tick" });
         handle = opened;
@@ -285,7 +277,7 @@ function reasonOf(e: unknown): string {
 }
 
 
-// Runnable on its own (node dist/tick/tick-command.js) besides `market-reports tick`.
+// Runnable on its own (node dist/commands/tick-command.js) besides `market-reports tick`.
 if (isEntryPoint(import.meta.url)) {
   runTickCommand(process.argv.slice(2)).then(
     (code) => {

@@ -1,7 +1,7 @@
 import type { Env } from "../config/env.js";
-import { openDatabase } from "../app/open-database.js";
+import { openDatabase } from "../db/open-database.js";
 import { createLogger } from "../log/logger.js";
-import { migrateToLatest } from "./migrate.js";
+import { migrateToLatest } from "../db/migrate.js";
 
 export async function runMigrateCommand(env: Env): Promise<number> {
   const logger = createLogger(env.LOG_LEVEL);

@@ -1,11 +1,11 @@
 import type { Env } from "../config/env.js";
-import { openDatabase } from "../app/open-database.js";
-import { onShutdownSignal } from "../app/shutdown.js";
+import { openDatabase } from "../db/open-database.js";
+import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
 import { reconnectingPublisher } from "../queue/reconnecting-publisher.js";
 import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
-import { createApiApp, listen } from "./server.js";
+import { createApiApp, listen } from "../api/server.js";
 
 export async function runApiCommand(env: Env): Promise<number> {
   const logger = createLogger(env.LOG_LEVEL, "market-reports-api");

@@ -1,15 +1,15 @@
 import type { Env } from "../config/env.js";
 import { publicBaseUrl } from "../config/env.js";
 import { createApiApp, listen } from "../api/server.js";
-import { openDatabase } from "../app/open-database.js";
-import { onShutdownSignal } from "../app/shutdown.js";
+import { openDatabase } from "../db/open-database.js";
+import { onShutdownSignal } from "./shutdown.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createLogger } from "../log/logger.js";
 import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
 import { startMinuteTicker } from "../tick/dev-ticker.js";
-import { ensureDemoAccount } from "./demo-account.js";
-import { EXAMPLE_SCHEDULE } from "./example-schedule.js";
+import { ensureDemoAccount } from "../dev/demo-account.js";
+import { EXAMPLE_SCHEDULE } from "../dev/example-schedule.js";
 
 /**
  * `npm start`: the whole system in one process. Each backing service is the real one when its
@@ -57,7 +57,7 @@ Send one now (use the id from create):
 
   await onShutdownSignal(logger, 60_000, async () => {
     shuttingDown = true;
-    ticker.stop();
+    await ticker.stop();
     await server.close(10_000);
     await worker.stop();
     await queue.close();

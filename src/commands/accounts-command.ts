@@ -1,24 +1,23 @@
-import type { ParsedArgs } from "../cli/args.js";
-import { requireFlag, UsageError } from "../cli/args.js";
+import type { AccountArgs } from "./account-flags.js";
+import { requireValue, UsageError } from "./command-args.js";
 import type { Env } from "../config/env.js";
-import { openDatabase } from "../app/open-database.js";
+import { openDatabase } from "../db/open-database.js";
 import { createLogger } from "../log/logger.js";
-import { createAccount, createApiKey, revokeApiKey } from "./account.repository.js";
+import { idField } from "../validation/field-rules.js";
+import { createAccount, createApiKey, revokeApiKey } from "../accounts/account.repository.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export async function runAccountsCommand(command: "accounts" | "keys", args: ParsedArgs, env: Env): Promise<number> {
+export async function runAccountsCommand(command: "accounts" | "keys", args: AccountArgs, env: Env): Promise<number> {
   const action = args.positionals[0];
   const logger = createLogger(env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL);
   if (command === "accounts" && action !== "create") throw new UsageError('accounts: expected "accounts create --name <name>"');
   if (command === "keys" && action !== "create" && action !== "revoke") {
     throw new UsageError('keys: expected "keys create --account <id>" or "keys revoke --key-prefix <prefix>"');
   }
-  const name = command === "accounts" ? requireFlag(args, "name") : undefined;
+  const name = command === "accounts" ? requireValue(args.values.name, "name") : undefined;
   if (name !== undefined && name.length > 200) throw new UsageError("--name must be 1 to 200 characters");
-  const accountId = command === "keys" && action === "create" ? requireFlag(args, "account") : undefined;
-  if (accountId !== undefined && !UUID.test(accountId)) throw new UsageError("--account must be an account id (UUID)");
-  const prefix = command === "keys" && action === "revoke" ? requireFlag(args, "key-prefix") : undefined;
+  const accountId = command === "keys" && action === "create" ? requireValue(args.values.account, "account") : undefined;
+  if (accountId !== undefined && !idField("account").safeParse(accountId).success) throw new UsageError("--account must be an account id (UUID)");
+  const prefix = command === "keys" && action === "revoke" ? requireValue(args.values["key-prefix"], "key-prefix") : undefined;
 
   const handle = await openDatabase(env, logger, { poolSize: 1, applicationName: "market-reports-cli" });
   try {

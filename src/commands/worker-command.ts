@@ -1,11 +1,12 @@
 import { createServer } from "node:http";
+import { parseCommandArgs } from "./command-args.js";
 import { parseEnv } from "../config/env.js";
-import { openDatabase } from "../app/open-database.js";
-import { onShutdownSignal } from "../app/shutdown.js";
+import { openDatabase } from "../db/open-database.js";
+import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
 import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
-import { startWorker } from "./start-worker.js";
+import { startWorker } from "../worker/start-worker.js";
 
 const HELP = `Usage: market-reports worker
 
@@ -18,7 +19,7 @@ WORKER_HEALTH_PORT (default 9464). SIGTERM: stop taking jobs, finish the ones in
 const DRAIN_MS = 90_000;
 
 export async function runWorkerCommand(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (parseCommandArgs(argv, {}).values.help) {
     console.log(HELP);
     return 0;
   }

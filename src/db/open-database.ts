@@ -1,5 +1,5 @@
 import type { Env } from "../config/env.js";
-import { connectDatabase, type DatabaseHandle } from "../db/connect.js";
+import { connectDatabase, type DatabaseHandle } from "./connect.js";
 import type { Logger } from "../log/logger.js";
 
 /** Postgres at DATABASE_URL, else (development only) the embedded PGlite under DATA_DIR. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { isEntryPoint } from "./cli/entry-point.js";
-import { ConfigError, parseEnv, type Env } from "./config/env.js";
-import { parseArgs, UsageError, type ParsedArgs } from "./cli/args.js";
+import { isEntryPoint } from "./entry-point.js";
+import { ConfigError, parseEnv } from "../config/env.js";
+import { parseCommandArgs, UsageError } from "./command-args.js";
+import { ACCOUNT_FLAGS } from "./account-flags.js";
 
 /**
  * `market-reports <command>`: one entry for every process of the system. Each command imports
@@ -44,27 +45,30 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // tick and worker parse their own flags (and their own --help) and load their own code.
-  if (command === "tick") return (await import("./tick/tick-command.js")).runTickCommand(rest);
-  if (command === "worker") return (await import("./worker/worker-command.js")).runWorkerCommand(rest);
+  if (command === "tick") return (await import("./tick-command.js")).runTickCommand(rest);
+  if (command === "worker") return (await import("./worker-command.js")).runWorkerCommand(rest);
 
-  const args = parseArgs(rest);
-  if (args.flags.has("help")) {
-    console.log(HELP[command]);
-    return 0;
+  if (command === "accounts" || command === "keys") {
+    const args = parseCommandArgs(rest, ACCOUNT_FLAGS, true);
+    if (args.values.help) return printHelp(command);
+    return (await import("./accounts-command.js")).runAccountsCommand(command, args, parseEnv());
   }
+  if (parseCommandArgs(rest, {}).values.help) return printHelp(command);
   const env = parseEnv();
   switch (command as CommandName) {
     case "migrate":
-      return (await import("./db/migrate-command.js")).runMigrateCommand(env);
+      return (await import("./migrate-command.js")).runMigrateCommand(env);
     case "api":
-      return (await import("./api/api-command.js")).runApiCommand(env);
+      return (await import("./api-command.js")).runApiCommand(env);
     case "dev":
-      return (await import("./dev/dev-command.js")).runDevCommand(env);
-    case "accounts":
-    case "keys":
-      return (await import("./accounts/accounts-command.js")).runAccountsCommand(command as "accounts" | "keys", args, env);
+      return (await import("./dev-command.js")).runDevCommand(env);
   }
   return 2;
+}
+
+function printHelp(command: string): number {
+  console.log(HELP[command]);
+  return 0;
 }
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -84,7 +88,6 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-export type { Env, ParsedArgs };
 
 
 if (isEntryPoint(import.meta.url)) {
