@@ -7,6 +7,9 @@ import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
 import { createApiApp, listen } from "../api/server.js";
 
+/** How long SIGTERM may take (drain included); the Kubernetes grace period must be longer. */
+export const API_SHUTDOWN_GRACE_MS = 25_000;
+
 export async function runApiCommand(env: Env): Promise<number> {
   const logger = createLogger(env.LOG_LEVEL, "market-reports-api");
   const handle = await openDatabase(env, logger, { poolSize: 20, applicationName: "market-reports-api" });
@@ -17,7 +20,7 @@ export async function runApiCommand(env: Env): Promise<number> {
   const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
   const server = await listen(app, env.PORT);
   logger.info({ port: env.PORT }, "api listening");
-  await onShutdownSignal(logger, 25_000, async () => {
+  await onShutdownSignal(logger, API_SHUTDOWN_GRACE_MS, async () => {
     shuttingDown = true;
     await server.close(20_000);
     await queue.close();

@@ -15,8 +15,12 @@ PDF (Chromium) → storage → email → final run status. Transient failures re
 WORKER_MAX_ATTEMPTS (default 5), then dead-letter. Serves /healthz and /metrics on
 WORKER_HEALTH_PORT (default 9464). SIGTERM: stop taking jobs, finish the ones in hand, exit 0.`;
 
-/** How long SIGTERM waits for jobs in hand; the Kubernetes grace period must be longer. */
+/** How long SIGTERM waits for jobs in hand. */
 const DRAIN_MS = 90_000;
+/** When the worker exits at the latest after SIGTERM; the Kubernetes grace period must be longer. */
+export const WORKER_SHUTDOWN_GRACE_MS = DRAIN_MS + 10_000;
+/** What the health server on WORKER_HEALTH_PORT serves (the probes and the ServiceMonitor ask these). */
+export const WORKER_HEALTH_ROUTES = { health: "/healthz", metrics: "/metrics" } as const;
 
 export async function runWorkerCommand(argv: string[]): Promise<number> {
   if (parseCommandArgs(argv, {}).values.help) {
@@ -32,9 +36,9 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
 
   let healthy = true;
   const health = createServer(async (req, res) => {
-    if (req.url === "/healthz") {
+    if (req.url === WORKER_HEALTH_ROUTES.health) {
       res.writeHead(healthy ? 200 : 503, { "Content-Type": "application/json" }).end(JSON.stringify({ status: healthy ? "ok" : "consumer stopped" }));
-    } else if (req.url === "/metrics") {
+    } else if (req.url === WORKER_HEALTH_ROUTES.metrics) {
       res.writeHead(200, { "Content-Type": worker.metrics.registry.contentType }).end(await worker.metrics.registry.metrics());
     } else {
       res.writeHead(404).end();
@@ -43,7 +47,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => health.listen(env.WORKER_HEALTH_PORT, resolve));
 
   let exitCode = 0;
-  const stopped = onShutdownSignal(logger, DRAIN_MS + 10_000, async () => {
+  const stopped = onShutdownSignal(logger, WORKER_SHUTDOWN_GRACE_MS, async () => {
     await worker.stop();
   });
   // A consumer that ends on its own (broker connection lost) makes the process exit non-zero,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadChart } from "./helm-chart.js";
-import { CHART_DIR, K8S_DIR, REPO_ROOT, findObject, resolveKustomization } from "./manifests.js";
+import { CHART_DIR, K8S_DIR, REPO_ROOT, findObject, kustomize } from "./manifests.js";
 
 // The README's "Deploy" section, up to the next top-level heading.
 const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
@@ -33,8 +33,8 @@ describe("deployment docs", () => {
     expect([...mentioned].filter((p) => !valuePathExists(p))).toEqual([]);
   });
 
-  it("give the manual-tick command for the CronJob that exists", () => {
-    const cron = findObject(resolveKustomization(K8S_DIR), "CronJob", "market-reports-tick");
+  it("give the manual-tick command for the CronJob that exists", async () => {
+    const cron = findObject(await kustomize(K8S_DIR), "CronJob", "market-reports-tick");
     const command = `kubectl create job --namespace reports --from=cronjob/${cron.metadata.name} manual-tick-$(date +%s)`;
     expect(deployDoc).toContain(command);
     expect(chartReadme).toContain(`--from=cronjob/${cron.metadata.name} manual-tick-$(date +%s)`);

@@ -1,77 +1,57 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { parseEnv } from "../../src/config/env.js";
-import { CLI_COMMANDS, ENV_NAMES, REPORT_JOBS_QUEUE, SECRET_ENV_NAMES, stringLiteralsInSource } from "./code-facts.js";
-import { loadChart, mergeValues, renderChart, schemaValidator, SchemaError, type Rendered } from "./helm-chart.js";
+import { CLI_COMMANDS, ENV_DEFAULTS, ENV_NAMES, REPORT_JOBS_QUEUE, SECRET_ENV_NAMES, SHUTDOWN_GRACE_MS, WORKER_ROUTES } from "./code-facts.js";
+import { imageUser } from "./dockerfile.js";
+import { HelmError, VALUES_FILES, chartNotes, lintChart, loadChart, renderChart, type Rendered } from "./helm-chart.js";
 import { findUnknownFields, validateWithModels } from "./kubernetes-schema.js";
-import {
-  CHART_DIR,
-  K8S_DIR,
-  REPO_ROOT,
-  allContainers,
-  findObject,
-  objectId,
-  podSpecOf,
-  readObjects,
-  resolveKustomization,
-  type Container,
-  type K8sObject,
-} from "./manifests.js";
+import { CHART_DIR, REPO_ROOT, allContainers, findObject, objectId, podSpecOf, type Container, type K8sObject } from "./manifests.js";
 
 const chart = loadChart();
-const validateValues = schemaValidator(chart.schema);
 const packageVersion = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
-const k8sBase = resolveKustomization(K8S_DIR);
-const k8sMigrate = resolveKustomization(path.join(K8S_DIR, "migrate"));
-const k8sConfig = findObject(k8sBase, "ConfigMap", "market-reports").data as Record<string, string>;
-const secretExample = findObject(readObjects(path.join(K8S_DIR, "secret.example.yaml")), "Secret", "market-reports")
-  .stringData as Record<string, string>;
-
-/** The least an install needs: the required settings (as k8s/ has them) and a Secret. */
-const INSTALL = {
-  config: { PUBLIC_BASE_URL: k8sConfig.PUBLIC_BASE_URL, EMAIL_FROM: k8sConfig.EMAIL_FROM, S3_BUCKET: k8sConfig.S3_BUCKET },
-  existingSecret: "market-reports",
-};
-
-/** Every optional feature switched on, with every free-form value used. */
-const EVERYTHING = {
-  ...INSTALL,
-  existingSecret: "",
-  secrets: secretExample,
-  commonLabels: { team: "reports" },
-  podAnnotations: { "example.com/owner": "reports" },
-  nodeSelector: { "kubernetes.io/os": "linux" },
-  tolerations: [{ key: "dedicated", operator: "Equal", value: "reports", effect: "NoSchedule" }],
-  affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: "pool", operator: "In", values: ["reports"] }] } }] } },
-  image: { repository: "registry.example.com/market-reports", digest: `sha256:${"a".repeat(64)}`, pullSecrets: ["registry"] },
-  config: { ...INSTALL.config, S3_ENDPOINT: "https://minio.example.com", S3_FORCE_PATH_STYLE: true, DKIM_DOMAIN: "example.com", DKIM_SELECTOR: "mr" },
-  serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/market-reports" } },
-  api: { service: { annotations: { "example.com/lb": "internal" } } },
-  worker: { keda: { enabled: true, minReplicas: 0, maxReplicas: 20 } },
-  tick: { suspend: true },
-  metrics: { serviceMonitor: { enabled: true, labels: { release: "prometheus" } } },
-  ingress: { enabled: true, className: "nginx", tls: true, annotations: { "cert-manager.io/cluster-issuer": "letsencrypt" } },
-  networkPolicy: { allowedFrom: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }] },
-};
-
-const COMBINATIONS: Record<string, Record<string, unknown>> = {
-  "defaults (+ required values)": INSTALL,
-  "every option on": EVERYTHING,
-  "chart-made Secret, no optional features": { ...INSTALL, existingSecret: "", secrets: secretExample },
-  "existing ServiceAccount, no migration hook, no PDB, no NetworkPolicy": {
-    ...INSTALL,
-    serviceAccount: { create: false, name: "reports" },
-    migrate: { enabled: false },
-    api: { pdb: { enabled: false } },
-    networkPolicy: { enabled: false },
-  },
-};
-
 const all = (r: Rendered) => [...r.objects, ...r.hooks];
+const DEFAULTS = "ci/default-values.yaml";
+const EVERYTHING = "ci/everything-values.yaml";
+const renders = Object.fromEntries(
+  Object.keys(VALUES_FILES).map((name) => [name, renderChart({ valuesFiles: [name], namespace: "reports" })]),
+) as Record<string, Rendered>;
+const defaults = renders[DEFAULTS];
+const everything = renders[EVERYTHING];
+
+/** helm's message for a render that must fail. */
+function refusal(values: Record<string, unknown>, valuesFiles = [DEFAULTS]): string {
+  try {
+    renderChart({ valuesFiles, values });
+  } catch (error) {
+    if (error instanceof HelmError) return error.message;
+    throw error;
+  }
+  throw new Error(`helm template accepted ${JSON.stringify(values)}`);
+}
+
+/** The environment a container starts with: envFrom (ConfigMap, Secret) then its own env. */
+function containerEnvironment(c: Container, objects: K8sObject[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const f of c.envFrom ?? []) {
+    if (f.configMapRef) Object.assign(env, findObject(objects, "ConfigMap", f.configMapRef.name).data);
+    if (f.secretRef) {
+      const data = findObject(objects, "Secret", f.secretRef.name).data as Record<string, string>;
+      for (const [k, v] of Object.entries(data)) env[k] = Buffer.from(v, "base64").toString("utf8");
+    }
+  }
+  for (const e of c.env ?? []) env[e.name] = e.value!;
+  return env;
+}
+
+function podTemplateLabels(o: K8sObject): Record<string, string> {
+  const spec = o.spec as any;
+  return (o.kind === "CronJob" ? spec.jobTemplate.spec.template : spec.template).metadata.labels;
+}
 
 describe("Chart.yaml", () => {
   it("is a v2 application chart whose appVersion is the package version", () => {
@@ -82,21 +62,37 @@ describe("Chart.yaml", () => {
   });
 });
 
+describe("helm lint --strict", () => {
+  for (const name of Object.keys(VALUES_FILES)) {
+    it(`passes with ${name}`, () => {
+      expect(lintChart({ valuesFiles: [name] })).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    });
+  }
+});
+
 describe("values.yaml and values.schema.json", () => {
-  it("values.yaml validates against the schema", () => {
-    expect(validateValues(chart.values)).toEqual([]);
+  it("a misspelled, misplaced or mistyped key fails helm template with helm's message", () => {
+    expect(refusal({ api: { replicaCont: 3 } })).toMatch(/at '\/api': additional properties 'replicaCont' not allowed/);
+    expect(refusal({ worker: { keda: { enable: true } } })).toMatch(/at '\/worker\/keda': additional properties 'enable' not allowed/);
+    expect(refusal({ config: { PUBLIC_BASEURL: "https://x" } })).toMatch(/additional properties 'PUBLIC_BASEURL' not allowed/);
+    expect(refusal({ replicaCount: 2 })).toMatch(/at '': additional properties 'replicaCount' not allowed/);
+    expect(refusal({ api: { replicaCount: "2" } })).toMatch(/at '\/api\/replicaCount': got string, want integer/);
+    expect(refusal({ tick: { activeDeadlineSeconds: 75 } })).toMatch(/at '\/tick\/activeDeadlineSeconds': maximum: got 75, want 59/);
+    expect(refusal({ secrets: { DATABASE_URL: "mysql://x" } })).toMatch(/at '\/secrets\/DATABASE_URL': '.*' does not match pattern/);
+    expect(refusal({ networkPolicy: { workerEgress: { s3: { cidrs: ["s3.amazonaws.com"] } } } })).toMatch(
+      /at '\/networkPolicy\/workerEgress\/s3\/cidrs\/0': '.*' does not match pattern/,
+    );
   });
 
-  it("a misspelled, misplaced or mistyped key fails", () => {
-    const bad = (override: Record<string, unknown>) => validateValues(mergeValues(chart.values, override)).join("\n");
-    expect(bad({ api: { replicaCont: 3 } })).toMatch(/must NOT have additional properties: replicaCont/);
-    expect(bad({ worker: { keda: { enable: true } } })).toMatch(/additional properties: enable/);
-    expect(bad({ config: { PUBLIC_BASEURL: "https://x" } })).toMatch(/additional properties: PUBLIC_BASEURL/);
-    expect(bad({ replicaCount: 2 })).toMatch(/additional properties: replicaCount/);
-    expect(bad({ api: { replicaCount: "2" } })).toMatch(/\/api\/replicaCount must be integer/);
-    expect(bad({ tick: { activeDeadlineSeconds: 75 } })).toMatch(/\/tick\/activeDeadlineSeconds must be <= 59/);
-    expect(bad({ secrets: { DATABASE_URL: "mysql://x" } })).toMatch(/\/secrets\/DATABASE_URL must match pattern/);
-    expect(() => renderChart(chart, { values: { ...INSTALL, api: { replicaCont: 3 } } })).toThrow(SchemaError);
+  it("a missing required value fails helm template with a message naming it", () => {
+    expect(refusal({}, [])).toMatch(/config\.PUBLIC_BASE_URL is required/);
+    expect(refusal({ config: { PUBLIC_BASE_URL: "https://r.example.com" } }, [])).toMatch(/config\.EMAIL_FROM is required/);
+    expect(refusal({ existingSecret: "" })).toMatch(/secrets\.DATABASE_URL is required unless existingSecret/);
+    expect(refusal({ existingSecret: "", secrets: { DATABASE_URL: "postgres://db/x" } })).toMatch(/secrets\.AMQP_URL is required unless existingSecret/);
+    expect(refusal({ tick: { budgetSeconds: 55 } })).toMatch(/tick\.budgetSeconds \(55\) must be below tick\.activeDeadlineSeconds \(55\)/);
+    expect(refusal({ worker: { keda: { enabled: true, minReplicas: 5, maxReplicas: 2 } } })).toMatch(
+      /worker\.keda\.minReplicas must not exceed worker\.keda\.maxReplicas/,
+    );
   });
 
   it("is strict everywhere except the documented free-form maps", () => {
@@ -112,6 +108,7 @@ describe("values.yaml and values.schema.json", () => {
       "metrics.serviceMonitor.labels",
       "ingress.annotations",
       "networkPolicy.allowedFrom[]",
+      "networkPolicy.workerEgress.dnsTo[]",
     ]);
     const loose: string[] = [];
     const walk = (s: Record<string, any>, at: string) => {
@@ -148,7 +145,7 @@ describe("values.yaml and values.schema.json", () => {
         readFileSync(path.join(CHART_DIR, "README.md"), "utf8"),
       );
       const generated = JSON.parse(readFileSync(schemaOut, "utf8")) as Record<string, any>;
-      // Every leaf the generator derives from values.yaml is in the committed schema, same type and default.
+      // Every leaf the generator derives from values.yaml is in the committed schema, same type.
       const leaves = (s: Record<string, any>, at: string, out: Map<string, Record<string, any>>) => {
         for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, any>)) {
           const p = at ? `${at}.${k}` : k;
@@ -176,27 +173,18 @@ describe("values.yaml and values.schema.json", () => {
   });
 });
 
-describe("templates, read without helm", () => {
+describe("templates", () => {
   const helpers = chart.templates.get("_helpers.tpl") ?? "";
   const defines = new Set([...helpers.matchAll(/\{\{-?\s*define\s+"([^"]+)"/g)].map((m) => m[1]));
 
-  it("have balanced {{ }} and parse (known functions, every block closed)", () => {
-    for (const [file, source] of chart.templates) {
-      const opens = source.match(/\{\{/g)?.length ?? 0;
-      const closes = source.match(/\}\}/g)?.length ?? 0;
-      expect(closes, file).toBe(opens);
-    }
-    // Rendering parses every file; a parse error names the file and line.
-    expect(() => renderChart(chart, { values: INSTALL })).not.toThrow();
-  });
-
+  // helm renders a missing .Values path as empty and only reaches an include when its branch runs:
+  // both are read from the sources.
   it("reference only .Values paths that exist in values.yaml", () => {
     const missing: string[] = [];
     for (const [file, source] of chart.templates) {
       for (const m of source.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
-        const keys = m[1].slice(1).split(".");
         let node: unknown = chart.values;
-        for (const key of keys) {
+        for (const key of m[1].slice(1).split(".")) {
           if (node === null || typeof node !== "object" || !(key in (node as object))) {
             missing.push(`${file}: .Values${m[1]}`);
             break;
@@ -218,92 +206,194 @@ describe("templates, read without helm", () => {
   });
 
   it("hold one kind per file", () => {
-    const r = renderChart(chart, { values: EVERYTHING });
     const kinds = new Map<string, Set<string>>();
-    for (const o of all(r)) kinds.set(o.source!, (kinds.get(o.source!) ?? new Set()).add(o.kind));
+    for (const o of all(everything)) kinds.set(o.source!, (kinds.get(o.source!) ?? new Set()).add(o.kind));
+    expect(kinds.size).toBeGreaterThan(10);
     for (const [file, set] of kinds) expect([...set], file).toHaveLength(1);
   });
 });
 
-describe("the rendered chart", () => {
-  for (const [label, values] of Object.entries(COMBINATIONS)) {
-    it(`validates against the Kubernetes API schemas: ${label}`, async () => {
-      const r = renderChart(chart, { values, namespace: "reports" });
-      const objects = all(r);
+describe("the rendered chart (helm template)", () => {
+  for (const name of Object.keys(VALUES_FILES)) {
+    it(`validates against the Kubernetes API schemas: ${name}`, async () => {
+      const objects = all(renders[name]);
+      expect(objects.length).toBeGreaterThan(3);
       const problems = (await Promise.all(objects.map(validateWithModels))).flat();
       expect(problems).toEqual([]);
-      expect(findUnknownFields(objects)).toEqual([]);
       const ids = objects.map(objectId);
       expect(new Set(ids).size, "no two objects share kind and name").toBe(ids.length);
     });
   }
 
+  it("no rendered object carries a field the API does not know (every values file)", () => {
+    // One type-check for all renders: each costs seconds.
+    const objects = Object.entries(renders).flatMap(([name, r]) => all(r).map((o) => ({ ...o, source: `${name} ${o.source}` })));
+    expect(findUnknownFields(objects)).toEqual([]);
+  });
+
+  it("creates the optional objects only when asked", () => {
+    const kinds = (r: Rendered) => new Set(all(r).map((o) => o.kind));
+    expect(kinds(everything)).toEqual(
+      new Set(["ServiceAccount", "ConfigMap", "Secret", "Deployment", "Service", "PodDisruptionBudget", "CronJob", "NetworkPolicy", "Job", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "Ingress"]),
+    );
+    expect(kinds(defaults)).toEqual(new Set(["ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "CronJob", "NetworkPolicy", "Job"]));
+    expect(kinds(renders["ci/fewer-objects-values.yaml"])).toEqual(new Set(["ConfigMap", "Deployment", "Service", "CronJob"]));
+    const ingress = findObject(everything.objects, "Ingress", "market-reports-api").spec as any;
+    expect(ingress.tls).toEqual([{ hosts: ["reports.example.com"], secretName: "reports.example.com-tls" }]);
+  });
+
   it("a deliberately wrong field in a rendered copy fails", () => {
-    const r = renderChart(chart, { values: INSTALL });
-    const cron = structuredClone(findObject(r.objects, "CronJob", "market-reports-tick"));
+    const cron = structuredClone(findObject(defaults.objects, "CronJob", "market-reports-tick"));
     (cron.spec as any).jobTemplate.spec.activeDeadlineSecond = 55;
     expect(findUnknownFields([cron]).join("\n")).toMatch(/'activeDeadlineSecond' does not exist/);
   });
 
-  it("fails the install with a clear message when a required value is missing", () => {
-    expect(() => renderChart(chart)).toThrow(/config\.PUBLIC_BASE_URL is required/);
-    expect(() => renderChart(chart, { values: { ...INSTALL, existingSecret: "" } })).toThrow(
-      /secrets\.DATABASE_URL is required unless existingSecret/,
+  it("names stay within Kubernetes' limits for a long release name, and the tick stays <release>-tick", () => {
+    // Helm's own limit for release names is 53 characters.
+    const long = "a-release-name-long-enough-to-hit-the-limits-of-k8s-x";
+    expect(long).toHaveLength(53);
+    const r = renderChart({ valuesFiles: [EVERYTHING], releaseName: long });
+    for (const o of all(r)) {
+      expect(o.metadata.name.length, objectId(o)).toBeLessThanOrEqual(o.kind === "CronJob" ? 52 : 63);
+      expect(o.metadata.name, objectId(o)).not.toMatch(/-$/);
+      for (const v of Object.values(o.metadata.labels ?? {})) expect(v.length).toBeLessThanOrEqual(63);
+    }
+    const prod = renderChart({ valuesFiles: [DEFAULTS], releaseName: "prod" });
+    expect(prod.objects.filter((o) => o.kind === "CronJob").map((o) => o.metadata.name)).toEqual(["prod-tick"]);
+  });
+
+  it("migrations run as a pre-install/pre-upgrade hook, after the hook Secret they read", () => {
+    const job = findObject(everything.hooks, "Job", "market-reports-migrate");
+    expect(job.metadata.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
+    const secret = findObject(everything.hooks, "Secret", "market-reports-migrate");
+    expect(Number(secret.metadata.annotations?.["helm.sh/hook-weight"])).toBeLessThan(Number(job.metadata.annotations?.["helm.sh/hook-weight"]));
+    const c = podSpecOf(job)!.containers[0];
+    expect(c.args).toEqual(["migrate"]);
+    expect(c.envFrom?.[0].secretRef?.name).toBe(secret.metadata.name);
+    // Nothing the hook needs may be a regular release object: those do not exist yet at pre-install.
+    expect(c.envFrom?.some((f) => f.configMapRef)).toBe(false);
+    expect(podSpecOf(job)!.serviceAccountName).toBeUndefined();
+    // With an existing Secret there is no copy to make.
+    expect(defaults.hooks.map(objectId)).toEqual(["batch/Job/market-reports-migrate"]);
+    expect(podSpecOf(defaults.hooks[0])!.containers[0].envFrom?.[0].secretRef?.name).toBe("market-reports");
+  });
+
+  it("NOTES.txt prints the manual-tick command for the CronJob it created, and a CLI path that exists", () => {
+    const notes = chartNotes({ valuesFiles: [DEFAULTS], releaseName: "prod", namespace: "reports" });
+    const cron = renderChart({ valuesFiles: [DEFAULTS], releaseName: "prod" }).objects.find((o) => o.kind === "CronJob")!;
+    expect(notes).toContain(`kubectl create job --namespace reports --from=cronjob/${cron.metadata.name} manual-tick-$(date +%s)`);
+    expect(notes).not.toMatch(/<no value>|\{\{/);
+    const cliPaths = [...notes.matchAll(/node (dist\/\S+)\.js/g)].map((m) => m[1]);
+    expect(cliPaths.length).toBeGreaterThan(0);
+    for (const p of cliPaths) expect(existsSync(path.join(REPO_ROOT, p.replace(/^dist\//, "src/") + ".ts")), p).toBe(true);
+  });
+});
+
+describe("the worker's egress NetworkPolicy", () => {
+  const METADATA = "169.254.169.254";
+  const egressOf = (r: Rendered) => findObject(r.objects, "NetworkPolicy", "market-reports-worker-egress");
+  const ipv4 = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+  const contains = (cidr: string, address: string) => {
+    const [base, bits] = cidr.split("/");
+    const size = 2 ** (32 - Number(bits));
+    return Math.floor(ipv4(base) / size) === Math.floor(ipv4(address) / size);
+  };
+  /** Whether some rule lets a TCP connection to address:port out. */
+  const allows = (policy: K8sObject, address: string, port: number) =>
+    ((policy.spec as any).egress as any[]).some(
+      (rule) =>
+        (rule.ports ?? []).some((p: any) => p.port === port && (p.protocol ?? "TCP") === "TCP") &&
+        (rule.to ?? [{ ipBlock: { cidr: "0.0.0.0/0" } }]).some(
+          (peer: any) => peer.ipBlock && contains(peer.ipBlock.cidr, address) && !(peer.ipBlock.except ?? []).some((e: string) => contains(e, address)),
+        ),
     );
-    expect(() => renderChart(chart, { values: { ...INSTALL, tick: { budgetSeconds: 55 } } })).toThrow(
-      /tick\.budgetSeconds \(55\) must be below tick\.activeDeadlineSeconds \(55\)/,
+
+  it("selects the worker pods only, and restricts their egress", () => {
+    const policy = egressOf(defaults);
+    const spec = policy.spec as any;
+    expect(spec.policyTypes).toEqual(["Egress"]);
+    const worker = findObject(defaults.objects, "Deployment", "market-reports-worker");
+    const api = findObject(defaults.objects, "Deployment", "market-reports-api");
+    const selects = (o: K8sObject) => Object.entries(spec.podSelector.matchLabels as Record<string, string>).every(([k, v]) => podTemplateLabels(o)[k] === v);
+    expect(selects(worker)).toBe(true);
+    expect(selects(api)).toBe(false);
+    // Every rule names its peers: a rule without `to` would open every destination.
+    for (const rule of spec.egress) expect(rule.to?.length, JSON.stringify(rule)).toBeGreaterThan(0);
+  });
+
+  it("lets out DNS, Postgres, RabbitMQ, S3, SMTP and the listing API, and nothing else", () => {
+    const policy = egressOf(defaults);
+    const spec = policy.spec as any;
+    expect(spec.egress[0]).toMatchObject({
+      to: [{ namespaceSelector: {}, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+    });
+    expect(allows(policy, "10.1.2.3", 5432)).toBe(true); // Postgres in the cluster or the VPC
+    expect(allows(policy, "172.20.0.5", 5672)).toBe(true); // RabbitMQ
+    expect(allows(policy, "192.168.4.4", 5671)).toBe(true); // RabbitMQ over TLS
+    expect(allows(policy, "52.216.8.1", 443)).toBe(true); // S3, the listing API
+    expect(allows(policy, "198.51.100.7", 465)).toBe(true); // SMTPS
+    expect(allows(policy, "198.51.100.7", 587)).toBe(true); // submission
+    expect(allows(policy, "203.0.113.9", 5432)).toBe(false); // Postgres port on the internet
+    expect(allows(policy, "10.1.2.3", 22)).toBe(false);
+    expect(allows(policy, "10.1.2.3", 80)).toBe(false);
+    const ports = new Set(spec.egress.flatMap((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`)));
+    expect(ports).toEqual(new Set(["UDP/53", "TCP/53", "TCP/5432", "TCP/5672", "TCP/5671", "TCP/443", "TCP/465", "TCP/587"]));
+  });
+
+  it(`never reaches ${METADATA}, whatever the CIDRs`, () => {
+    for (const r of Object.values(renders)) {
+      const policy = r.objects.find((o) => o.metadata.name === "market-reports-worker-egress");
+      if (!policy) continue;
+      for (const port of [80, 443, 465, 587, 5432, 5671, 5672]) expect(allows(policy, METADATA, port), `${port}`).toBe(false);
+      expect(allows(policy, "169.254.169.253", 443)).toBe(true); // only the metadata address is cut out
+    }
+    const wide = renderChart({
+      valuesFiles: [DEFAULTS],
+      values: { networkPolicy: { workerEgress: { s3: { cidrs: ["169.254.0.0/16", "169.254.169.252/30"], ports: [80] } } } },
+    });
+    const blocks = (egressOf(wide).spec as any).egress.flatMap((r: any) => r.to).filter((p: any) => p.ipBlock?.cidr.startsWith("169.254."));
+    expect(blocks).toEqual([
+      { ipBlock: { cidr: "169.254.0.0/16", except: [`${METADATA}/32`] } },
+      { ipBlock: { cidr: "169.254.169.252/30", except: [`${METADATA}/32`] } },
+    ]);
+    expect(allows(egressOf(wide), METADATA, 80)).toBe(false);
+    expect(allows(egressOf(wide), "169.254.169.253", 80)).toBe(true);
+    expect(refusal({ networkPolicy: { workerEgress: { smtp: { cidrs: [`${METADATA}/32`], ports: [25] } } } })).toMatch(
+      /networkPolicy\.workerEgress\.smtp\.cidrs: 169\.254\.169\.254\/32 is the cloud metadata address/,
     );
   });
 
-  it("creates the same objects with the same settings as k8s/ by default", () => {
-    const r = renderChart(chart, { values: INSTALL });
-    // Labels and pod annotations differ on purpose (helm.sh/chart, version, config checksums).
-    const strip = (o: K8sObject): unknown => {
-      const { source: _s, ...copy } = structuredClone(o);
-      delete copy.metadata.labels;
-      delete copy.metadata.annotations;
-      const spec = copy.spec as any;
-      if (spec?.template?.metadata) delete spec.template.metadata.annotations;
-      if (spec?.jobTemplate?.spec?.template?.metadata) delete spec.jobTemplate.spec.template.metadata.annotations;
-      return copy;
-    };
-    const index = (list: K8sObject[]) => Object.fromEntries(list.map((o) => [objectId(o), strip(o)]));
-    expect(index(r.objects)).toEqual(index(k8sBase));
-    // Chart labels extend the plain manifests' labels, never contradict them.
-    for (const o of r.objects) expect(o.metadata.labels).toMatchObject(findObject(k8sBase, o.kind, o.metadata.name).metadata.labels ?? {});
-
-    // The migration: a hook here, a Job to run first there; same container, settings passed inline.
-    const hookJob = findObject(r.hooks, "Job", "market-reports-migrate");
-    const plainJob = findObject(k8sMigrate, "Job", "market-reports-migrate");
-    const effective = (c: Container, objects: K8sObject[]) => {
-      const env: Record<string, string> = {};
-      for (const f of c.envFrom ?? []) if (f.configMapRef) Object.assign(env, findObject(objects, "ConfigMap", f.configMapRef.name).data);
-      for (const e of c.env ?? []) env[e.name] = e.value!;
-      const { env: _e, envFrom: _f, ...rest } = c;
-      return { ...rest, env, secret: (c.envFrom ?? []).find((f) => f.secretRef)?.secretRef?.name };
-    };
-    const hookPod = structuredClone(podSpecOf(hookJob)!);
-    const plainPod = structuredClone(podSpecOf(plainJob)!);
-    expect(effective(hookPod.containers[0], r.objects)).toEqual(effective(plainPod.containers[0], k8sMigrate));
-    delete plainPod.serviceAccountName; // the release's ServiceAccount does not exist yet at pre-install
-    const { containers: _hc, ...hookRest } = hookPod;
-    const { containers: _pc, ...plainRest } = plainPod;
-    expect(hookRest).toEqual(plainRest);
-    const { template: _ht, ...hookSpec } = hookJob.spec as Record<string, unknown>;
-    const { template: _pt, ...plainSpec } = plainJob.spec as Record<string, unknown>;
-    expect(hookSpec).toEqual(plainSpec);
+  it("drops a destination with no CIDRs instead of opening it to everything, and can be switched off", () => {
+    const none = renderChart({ valuesFiles: [DEFAULTS], values: { networkPolicy: { workerEgress: { smtp: { cidrs: [], ports: [465] } } } } });
+    const policy = egressOf(none);
+    expect(allows(policy, "198.51.100.7", 465)).toBe(false);
+    expect(allows(policy, "52.216.8.1", 443)).toBe(true);
+    const off = renderChart({ valuesFiles: [DEFAULTS], values: { networkPolicy: { workerEgress: { enabled: false } } } });
+    expect(off.objects.map(objectId)).not.toContain("networking.k8s.io/NetworkPolicy/market-reports-worker-egress");
+    expect(off.objects.map(objectId)).toContain("networking.k8s.io/NetworkPolicy/market-reports");
   });
 });
 
 describe("the chart agrees with the code", () => {
-  const everything = renderChart(chart, { values: EVERYTHING, namespace: "reports" });
-  const defaults = renderChart(chart, { values: INSTALL, namespace: "reports" });
+  const workloads = (r: Rendered) => all(r).filter((o) => podSpecOf(o));
+  const byComponent = (r: Rendered, component: string) => workloads(r).find((o) => o.metadata.labels?.["app.kubernetes.io/component"] === component)!;
 
-  it("every container runs a CLI command that exists, through the image's entrypoint", () => {
-    for (const c of allContainers(all(everything))) {
-      expect(c.command).toBeUndefined();
-      expect(CLI_COMMANDS).toContain(c.args?.[0]);
+  it("every container runs the CLI command of its component, through the image's entrypoint", () => {
+    for (const r of Object.values(renders)) {
+      for (const o of workloads(r)) {
+        const component = o.metadata.labels?.["app.kubernetes.io/component"] ?? "";
+        for (const c of podSpecOf(o)!.containers) {
+          // `command` would bypass the image's ENTRYPOINT (tini + node), and another working
+          // directory would break its relative path to the CLI.
+          expect(c.command, `${objectId(o)} ${c.name}`).toBeUndefined();
+          expect((c as { workingDir?: string }).workingDir, `${objectId(o)} ${c.name}`).toBeUndefined();
+          expect(CLI_COMMANDS, `${objectId(o)} ${c.name}`).toContain(c.args?.[0]);
+          expect(c.args?.[0], objectId(o)).toBe(component);
+        }
+      }
     }
+    expect(workloads(defaults).map((o) => o.metadata.labels?.["app.kubernetes.io/component"]).sort()).toEqual(["api", "migrate", "tick", "worker"]);
   });
 
   it("every environment variable the chart names exists in ENV_KEYS, and every setting can be set", () => {
@@ -316,10 +406,9 @@ describe("the chart agrees with the code", () => {
     }
     for (const key of Object.keys(chart.values.config as object)) named.add(key);
     for (const key of Object.keys(chart.values.secrets as object)) named.add(key);
-    for (const source of chart.templates.values()) {
-      for (const m of source.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g)) named.add(m[0]);
-    }
-    for (const m of chart.valuesText.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g)) named.add(m[0]);
+    // Names in comments and descriptions too: a typo there misleads.
+    const texts = [...chart.templates.values(), chart.valuesText, ...Object.values(VALUES_FILES).map((f) => readFileSync(f, "utf8"))];
+    for (const text of texts) for (const m of text.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g)) named.add(m[0]);
     expect([...named].filter((n) => !ENV_NAMES.has(n))).toEqual([]);
     // The other way round: a setting the code reads but the chart cannot set is a missing value.
     const notDeployed = new Set(["DATA_DIR", "CHROMIUM_PATH"]); // development-only; fixed by the image
@@ -327,6 +416,7 @@ describe("the chart agrees with the code", () => {
   });
 
   it("credentials go only to Secrets; values.yaml holds none", () => {
+    for (const name of SECRET_ENV_NAMES) expect(ENV_NAMES, name).toContain(name);
     for (const o of all(everything).filter((x) => x.kind === "ConfigMap")) {
       expect(Object.keys(o.data as object).filter((k) => (SECRET_ENV_NAMES as readonly string[]).includes(k))).toEqual([]);
     }
@@ -336,38 +426,123 @@ describe("the chart agrees with the code", () => {
   });
 
   it("every container's environment is a valid production configuration (with the chart-made Secret)", () => {
-    const objects = all(everything);
-    for (const o of objects) {
-      const pod = podSpecOf(o);
-      if (!pod) continue;
-      for (const c of pod.containers) {
-        const env: Record<string, string> = {};
-        for (const f of c.envFrom ?? []) {
-          if (f.configMapRef) Object.assign(env, findObject(objects, "ConfigMap", f.configMapRef.name).data);
-          if (f.secretRef) {
-            const data = findObject(objects, "Secret", f.secretRef.name).data as Record<string, string>;
-            for (const [k, v] of Object.entries(data)) env[k] = Buffer.from(v, "base64").toString("utf8");
-          }
+    for (const name of ["ci/chart-secret-values.yaml", EVERYTHING]) {
+      const objects = all(renders[name]);
+      for (const o of workloads(renders[name])) {
+        for (const c of podSpecOf(o)!.containers) expect(parseEnv(containerEnvironment(c, objects)).ENVIRONMENT, `${name} ${objectId(o)}`).toBe("production");
+      }
+    }
+    // And the check has teeth: without the Secret, production refuses to start.
+    const api = podSpecOf(byComponent(everything, "api"))!.containers[0];
+    expect(() => parseEnv(containerEnvironment({ ...api, envFrom: api.envFrom?.filter((f) => !f.secretRef) }, all(everything)))).toThrow(
+      /DATABASE_URL: is required when ENVIRONMENT=production/,
+    );
+  });
+
+  it("ports and probes: the api's are requested for real below; the worker's are the routes its health server serves", () => {
+    for (const r of Object.values(renders)) {
+      const api = podSpecOf(byComponent(r, "api"))!.containers[0];
+      const apiEnv = parseEnv({ ...containerEnvironment({ ...api, envFrom: [] }, []), ENVIRONMENT: "development" });
+      expect(api.ports?.find((p) => p.name === "http")?.containerPort).toBe(apiEnv.PORT);
+      expect(api.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
+      expect(api.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
+      const worker = podSpecOf(byComponent(r, "worker"))!.containers[0];
+      const workerEnv = parseEnv({ ...containerEnvironment({ ...worker, envFrom: [] }, []), ENVIRONMENT: "development" });
+      expect(worker.ports?.find((p) => p.name === "metrics")?.containerPort).toBe(workerEnv.WORKER_HEALTH_PORT);
+      expect(worker.livenessProbe?.httpGet).toEqual({ path: WORKER_ROUTES.health, port: "metrics" });
+      for (const c of [api, worker]) {
+        for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe?.httpGet) expect(c.ports?.map((p) => p.name)).toContain(probe.httpGet.port);
+      }
+      const service = findObject(r.objects, "Service", "market-reports-api");
+      for (const p of (service.spec as any).ports) expect(api.ports!.map((x) => x.name)).toContain(p.targetPort);
+    }
+  });
+
+  it("the tick CronJob fires every minute and ends before the next one", () => {
+    const cron = findObject(defaults.objects, "CronJob", "market-reports-tick");
+    const spec = cron.spec as any;
+    expect(spec.schedule).toBe("* * * * *");
+    expect(spec.timeZone).toBe("Etc/UTC");
+    expect(spec.concurrencyPolicy).toBe("Forbid");
+    expect(spec.startingDeadlineSeconds).toBeGreaterThan(0);
+    expect(spec.startingDeadlineSeconds).toBeLessThan(60);
+    expect(spec.successfulJobsHistoryLimit).toBeGreaterThanOrEqual(1);
+    expect(spec.failedJobsHistoryLimit).toBeGreaterThanOrEqual(1);
+    const job = spec.jobTemplate.spec;
+    expect(job.backoffLimit).toBe(0);
+    expect(job.ttlSecondsAfterFinished).toBeGreaterThan(0);
+    expect(job.template.spec.restartPolicy).toBe("Never");
+    const tick = job.template.spec.containers[0] as Container;
+    const budget = parseEnv({ ...containerEnvironment({ ...tick, envFrom: [] }, []), ENVIRONMENT: "development" }).TICK_BUDGET_SECONDS;
+    expect(budget).toBeLessThan(job.activeDeadlineSeconds);
+    expect(job.activeDeadlineSeconds).toBeLessThan(60);
+    expect(ENV_DEFAULTS.TICK_BUDGET_SECONDS).toBeLessThan(60);
+  });
+
+  it("grace periods cover each process's own shutdown bound", () => {
+    for (const r of Object.values(renders)) {
+      const apiPod = podSpecOf(byComponent(r, "api"))!;
+      const preStop = apiPod.containers[0].lifecycle?.preStop;
+      const preStopSeconds = preStop?.sleep?.seconds ?? (preStop?.exec?.command[0] === "sleep" ? Number(preStop.exec.command[1]) : 0);
+      expect(apiPod.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(preStopSeconds * 1000 + SHUTDOWN_GRACE_MS.api);
+      // The worker finishes the jobs in hand before it exits; SIGKILL must not come first.
+      expect(podSpecOf(byComponent(r, "worker"))!.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(SHUTDOWN_GRACE_MS.worker);
+    }
+  });
+
+  it("the worker has Chromium's shared memory, a liveness probe and a writable /tmp", () => {
+    const pod = podSpecOf(byComponent(defaults, "worker"))!;
+    const c = pod.containers[0];
+    expect(c.livenessProbe).toBeDefined();
+    const shm = c.volumeMounts?.find((m) => m.mountPath === "/dev/shm");
+    expect(pod.volumes?.find((v) => v.name === shm?.name)?.emptyDir?.medium).toBe("Memory");
+    expect(c.volumeMounts?.some((m) => m.mountPath === "/tmp")).toBe(true);
+  });
+
+  it("the api runs 2 replicas behind a PodDisruptionBudget and a Service that select its pods", () => {
+    const api = byComponent(defaults, "api");
+    expect((api.spec as any).replicas).toBe(2);
+    const podLabels = podTemplateLabels(api);
+    const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+    expect(selects((api.spec as any).selector.matchLabels)).toBe(true);
+    const pdb = findObject(defaults.objects, "PodDisruptionBudget", "market-reports-api").spec as any;
+    expect(selects(pdb.selector.matchLabels)).toBe(true);
+    expect(pdb.minAvailable).toBeLessThan(2);
+    expect(selects((findObject(defaults.objects, "Service", "market-reports-api").spec as any).selector)).toBe(true);
+  });
+
+  it("every pod runs as the image's non-root user with a read-only root filesystem and no token", () => {
+    const user = imageUser();
+    for (const r of Object.values(renders)) {
+      const account = r.objects.find((o) => o.kind === "ServiceAccount");
+      if (account) expect(account.automountServiceAccountToken).toBe(false);
+      for (const o of workloads(r)) {
+        const pod = podSpecOf(o)!;
+        expect(pod.securityContext?.runAsNonRoot, objectId(o)).toBe(true);
+        expect(pod.securityContext?.runAsUser, objectId(o)).toBe(user.uid);
+        expect(pod.automountServiceAccountToken, objectId(o)).toBe(false);
+        for (const c of pod.containers) {
+          expect(c.securityContext, `${objectId(o)} ${c.name}`).toMatchObject({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          });
+          const tmp = c.volumeMounts?.find((m) => m.mountPath === "/tmp");
+          expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, `${objectId(o)} /tmp`).toBeDefined();
         }
-        for (const e of c.env ?? []) env[e.name] = e.value!;
-        expect(parseEnv(env).ENVIRONMENT, objectId(o)).toBe("production");
       }
     }
   });
 
-  it("probes ask the routes the code serves, on the ports it listens on", () => {
-    const literals = stringLiteralsInSource();
-    for (const c of allContainers(defaults.objects)) {
-      for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
-        if (!probe?.httpGet) continue;
-        expect(literals, `${c.name}: ${probe.httpGet.path}`).toContain(probe.httpGet.path);
-        expect(c.ports?.map((p) => p.name), c.name).toContain(probe.httpGet.port);
-      }
-    }
-    const api = podSpecOf(findObject(defaults.objects, "Deployment", "market-reports-api"))!.containers[0];
-    expect(api.ports?.[0].containerPort).toBe(Number(api.env?.find((e) => e.name === "PORT")?.value));
-    const worker = podSpecOf(findObject(defaults.objects, "Deployment", "market-reports-worker"))!.containers[0];
-    expect(worker.ports?.[0].containerPort).toBe(Number(worker.env?.find((e) => e.name === "WORKER_HEALTH_PORT")?.value));
+  it("the inbound NetworkPolicy selects every pod and opens only ports they name", () => {
+    const policy = findObject(defaults.objects, "NetworkPolicy", "market-reports");
+    const spec = policy.spec as any;
+    const selected = workloads(defaults).filter((o) =>
+      Object.entries(spec.podSelector.matchLabels as Record<string, string>).every(([k, v]) => podTemplateLabels(o)[k] === v),
+    );
+    expect(selected.length).toBe(workloads(defaults).length);
+    const portNames = new Set(selected.flatMap((o) => podSpecOf(o)!.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name))));
+    for (const rule of spec.ingress) for (const p of rule.ports) expect(portNames).toContain(p.port);
   });
 
   it("KEDA scales the worker Deployment on the queue the code declares, with the broker URL from the Secret", () => {
@@ -389,48 +564,53 @@ describe("the chart agrees with the code", () => {
     const spec = monitor.spec as any;
     const services = everything.objects.filter((o) => o.kind === "Service");
     const selected = services.filter((s) => Object.entries(spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
+    expect(selected.map((s) => s.metadata.name).sort()).toEqual(["market-reports-api", "market-reports-worker-metrics"]);
     const ports = new Set(selected.flatMap((s) => (s.spec as any).ports.map((p: { name: string }) => p.name)));
     for (const endpoint of spec.endpoints) {
       expect(endpoint.path).toBe("/metrics");
       expect(ports).toContain(endpoint.port);
     }
-    expect(stringLiteralsInSource()).toContain("/metrics");
+    expect(WORKER_ROUTES.metrics).toBe("/metrics"); // and the api serves it: requested below
   });
 
-  it("migrations run as a pre-install/pre-upgrade hook, after the hook Secret they read", () => {
-    const job = findObject(everything.hooks, "Job", "market-reports-migrate");
-    expect(job.metadata.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
-    const secret = findObject(everything.hooks, "Secret", "market-reports-migrate");
-    expect(Number(secret.metadata.annotations?.["helm.sh/hook-weight"])).toBeLessThan(Number(job.metadata.annotations?.["helm.sh/hook-weight"]));
-    const c = podSpecOf(job)!.containers[0];
-    expect(c.args).toEqual(["migrate"]);
-    expect(c.envFrom?.[0].secretRef?.name).toBe(secret.metadata.name);
-    // Nothing the hook needs may be a regular release object: those do not exist yet at pre-install.
-    expect(c.envFrom?.some((f) => f.configMapRef)).toBe(false);
-    expect(podSpecOf(job)!.serviceAccountName).toBeUndefined();
-    // With an existing Secret there is no copy to make.
-    expect(defaults.hooks.map(objectId)).toEqual(["batch/Job/market-reports-migrate"]);
-    expect(podSpecOf(defaults.hooks[0])!.containers[0].envFrom?.[0].secretRef?.name).toBe("market-reports");
+  it("one image everywhere, tagged with the package version by default", () => {
+    const images = new Set(allContainers(all(defaults)).map((c) => c.image));
+    expect([...images]).toEqual([`market-reports:${packageVersion}`]);
+    expect(new Set(allContainers(all(everything)).map((c) => c.image))).toEqual(
+      new Set([`registry.example.com/market-reports@${(parse(readFileSync(VALUES_FILES[EVERYTHING], "utf8")) as any).image.digest}`]),
+    );
   });
+});
 
-  it("names stay within Kubernetes' limits for a long release name, and the tick stays <release>-tick", () => {
-    // Helm's own limit for release names is 53 characters.
-    const long = "a-release-name-long-enough-to-hit-the-limits-of-k8s-x";
-    expect(long).toHaveLength(53);
-    const r = renderChart(chart, { values: EVERYTHING, releaseName: long });
-    for (const o of all(r)) {
-      expect(o.metadata.name.length, objectId(o)).toBeLessThanOrEqual(o.kind === "CronJob" ? 52 : 63);
-      expect(o.metadata.name, objectId(o)).not.toMatch(/-$/);
-      for (const v of Object.values(o.metadata.labels ?? {})) expect(v.length).toBeLessThanOrEqual(63);
+describe("the api answers the chart's probes (the real express app, embedded database)", () => {
+  let url = "";
+  let close: () => Promise<void> = async () => undefined;
+
+  beforeAll(async () => {
+    const [{ createApiApp, listen }, { connectDatabase }, { createLogger }] = await Promise.all([
+      import("../../src/api/server.js"),
+      import("../../src/db/connect.js"),
+      import("../../src/log/logger.js"),
+    ]);
+    const handle = await connectDatabase({ dataDir: "memory://" });
+    const app = createApiApp({ env: parseEnv({}), db: handle.db, logger: createLogger("silent", "deploy-test") });
+    const server = await listen(app, 0, "127.0.0.1");
+    url = server.url;
+    close = async () => {
+      await server.close(1_000);
+      await handle.close();
+    };
+  });
+  afterAll(() => close());
+
+  it("serves 200 on every probe path of the api Deployment and on /metrics", async () => {
+    const c = podSpecOf(findObject(defaults.objects, "Deployment", "market-reports-api"))!.containers[0];
+    const paths = [c.livenessProbe, c.readinessProbe, c.startupProbe].map((p) => p?.httpGet?.path).filter(Boolean) as string[];
+    expect(paths.length).toBeGreaterThanOrEqual(2);
+    for (const p of [...new Set(paths), "/metrics"]) {
+      const res = await fetch(url + p);
+      expect(res.status, p).toBe(200);
     }
-    const prod = renderChart(chart, { values: INSTALL, releaseName: "prod" });
-    expect(prod.objects.filter((o) => o.kind === "CronJob").map((o) => o.metadata.name)).toEqual(["prod-tick"]);
-  });
-
-  it("NOTES.txt prints the manual-tick command for the CronJob it created", () => {
-    const r = renderChart(chart, { values: INSTALL, releaseName: "prod", namespace: "reports" });
-    const cron = r.objects.find((o) => o.kind === "CronJob")!;
-    expect(r.notes).toContain(`kubectl create job --namespace reports --from=cronjob/${cron.metadata.name} manual-tick-$(date +%s)`);
-    expect(r.notes).not.toMatch(/<no value>|\{\{/);
+    expect((await fetch(`${url}/no-such-probe`)).status).toBe(404);
   });
 });

@@ -1,14 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { TemplateSet, isMap } from "./go-template.js";
-import { CHART_DIR, parseYamlDocuments, type K8sObject } from "./manifests.js";
+import { deployTools } from "../../scripts/deploy-tools.js";
+import { CHART_DIR, K8S_DIR, parseYamlDocuments, type K8sObject } from "./manifests.js";
 
-/**
- * The chart as `helm install` would see it, without helm: values merged and checked against
- * values.schema.json, every template rendered by test/deploy/go-template.ts, the output parsed.
- */
+/** The chart's files, for the checks that read them rather than render them. */
 export interface Chart {
   metadata: { apiVersion: string; name: string; version: string; appVersion: string; kubeVersion?: string };
   values: Record<string, unknown>;
@@ -32,37 +30,66 @@ export function loadChart(dir = CHART_DIR): Chart {
   };
 }
 
-/** Helm's coalescing of user values into the chart's: maps merge, anything else replaces, null deletes. */
-export function mergeValues(base: unknown, override: unknown): unknown {
-  if (!isMap(base) || !isMap(override)) return structuredClone(override);
-  const out: Record<string, unknown> = structuredClone(base);
-  for (const [key, value] of Object.entries(override)) {
-    if (value === null) delete out[key];
-    else out[key] = key in out ? mergeValues(out[key], value) : structuredClone(value);
-  }
-  return out;
+/**
+ * The values files every check runs over: helm/market-reports/ci/*-values.yaml (the chart-testing
+ * convention) and k8s/values.yaml, the one k8s/ is generated from.
+ */
+export const VALUES_FILES: Record<string, string> = Object.fromEntries([
+  ...readdirSync(path.join(CHART_DIR, "ci"))
+    .filter((f) => f.endsWith("-values.yaml"))
+    .sort()
+    .map((f) => [`ci/${f}`, path.join(CHART_DIR, "ci", f)]),
+  ["k8s/values.yaml", path.join(K8S_DIR, "values.yaml")],
+]);
+
+export function valuesFile(name: string): string {
+  const file = VALUES_FILES[name];
+  if (!file) throw new Error(`no values file ${name}; there are ${Object.keys(VALUES_FILES).join(", ")}`);
+  return file;
 }
 
-export class SchemaError extends Error {}
+const tools = await deployTools();
 
-export function schemaValidator(schema: Record<string, unknown>): (values: unknown) => string[] {
-  // Union types ("integer or string") are plain JSON Schema, and Helm accepts them.
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  const validate = ajv.compile(schema);
-  return (values) => {
-    if (validate(values)) return [];
-    return (validate.errors ?? []).map((e) => {
-      const extra = e.params && "additionalProperty" in e.params ? `: ${String(e.params.additionalProperty)}` : "";
-      return `${e.instancePath || "/"} ${e.message}${extra}`;
+/** helm's own message when it refuses (schema, `required`, `fail`, a template error). */
+export class HelmError extends Error {}
+
+/** Runs the unpacked helm; a non-zero exit throws HelmError with what helm printed. */
+export function helm(args: string[]): string {
+  try {
+    return execFileSync(tools.helm, args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+      // No cluster is ever contacted (template, lint, install --dry-run=client).
+      env: { ...process.env, KUBECONFIG: path.join(tmpdir(), "market-reports-no-cluster") },
     });
-  };
+  } catch (error) {
+    const e = error as { stderr?: string; stdout?: string; message: string };
+    throw new HelmError(`helm ${args[0]}: ${(e.stderr || e.stdout || e.message).trim()}`);
+  }
 }
 
 export interface RenderInput {
+  /** Names from VALUES_FILES, applied in order. */
+  valuesFiles?: string[];
+  /** Applied last, as one more values file. */
+  values?: Record<string, unknown>;
   releaseName?: string;
   namespace?: string;
-  values?: Record<string, unknown>;
-  isUpgrade?: boolean;
+}
+
+/** Runs helm with the input's values as -f arguments (objects via a temporary JSON file). */
+function withValues<T>(input: RenderInput, run: (args: string[]) => T): T {
+  const args = (input.valuesFiles ?? []).flatMap((name) => ["-f", valuesFile(name)]);
+  if (!input.values) return run(args);
+  const dir = mkdtempSync(path.join(tmpdir(), "helm-values-"));
+  try {
+    const file = path.join(dir, "values.json");
+    writeFileSync(file, JSON.stringify(input.values));
+    return run([...args, "-f", file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface Rendered {
@@ -70,58 +97,54 @@ export interface Rendered {
   objects: K8sObject[];
   /** Objects with a helm.sh/hook annotation, run around install/upgrade. */
   hooks: K8sObject[];
-  notes: string;
-  values: Record<string, unknown>;
 }
 
-export function renderChart(chart: Chart, input: RenderInput = {}): Rendered {
-  const values = mergeValues(chart.values, input.values ?? {}) as Record<string, unknown>;
-  const problems = schemaValidator(chart.schema)(values);
-  if (problems.length > 0) throw new SchemaError(`values don't meet the specifications of the schema(s): ${problems.join("; ")}`);
-
-  const releaseName = input.releaseName ?? "market-reports";
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(releaseName) || releaseName.length > 53) {
-    throw new Error(`release name "${releaseName}": helm accepts at most 53 lowercase letters, digits and dashes`);
-  }
-  const set = new TemplateSet();
-  const prefix = `${chart.metadata.name}/templates/`;
-  for (const [file, source] of chart.templates) set.add(prefix + file, source);
-  const root = (file: string) => ({
-    Values: values,
-    Release: {
-      Name: releaseName,
-      Namespace: input.namespace ?? "default",
-      Service: "Helm",
-      IsInstall: !input.isUpgrade,
-      IsUpgrade: Boolean(input.isUpgrade),
-      Revision: input.isUpgrade ? 2 : 1,
-    },
-    Chart: {
-      Name: chart.metadata.name,
-      Version: chart.metadata.version,
-      AppVersion: chart.metadata.appVersion,
-    },
-    Capabilities: { KubeVersion: { Version: "v1.31.0", Major: "1", Minor: "31" } },
-    Template: { Name: prefix + file, BasePath: `${chart.metadata.name}/templates` },
-  });
-
+/** Splits `helm template` output into objects and names each after its template file. */
+export function parseRender(output: string): Rendered {
   const objects: K8sObject[] = [];
   const hooks: K8sObject[] = [];
-  let notes = "";
-  for (const file of chart.templates.keys()) {
-    if (file.startsWith("_")) continue;
-    const output = set.render(prefix + file, root(file));
-    if (file === "NOTES.txt") {
-      notes = output;
-      continue;
-    }
-    for (const doc of parseYamlDocuments(output, `templates/${file}`)) {
-      const o = Object.assign(doc, { source: `templates/${file}` }) as K8sObject;
+  for (const chunk of output.split(/^---$/m)) {
+    const source = /^# Source: [^/]+\/(templates\/\S+)$/m.exec(chunk)?.[1] ?? "?";
+    for (const doc of parseYamlDocuments(chunk, source)) {
+      const o = Object.assign(doc, { source }) as K8sObject;
       if (typeof o.apiVersion !== "string" || typeof o.kind !== "string" || typeof o.metadata?.name !== "string") {
-        throw new Error(`templates/${file}: rendered a document without apiVersion, kind or metadata.name`);
+        throw new Error(`${source}: rendered a document without apiVersion, kind or metadata.name`);
       }
       (o.metadata.annotations?.["helm.sh/hook"] ? hooks : objects).push(o);
     }
   }
-  return { objects, hooks, notes, values };
+  return { objects, hooks };
+}
+
+/** `helm template` (hooks included), as `helm install` would create the objects. */
+export function renderChart(input: RenderInput = {}): Rendered {
+  return parseRender(helmTemplate(input));
+}
+
+export function helmTemplate(input: RenderInput = {}): string {
+  return withValues(input, (args) =>
+    helm(["template", input.releaseName ?? "market-reports", CHART_DIR, "--namespace", input.namespace ?? "default", ...args]),
+  );
+}
+
+/** `helm lint --strict`: warnings fail too. */
+export function lintChart(input: RenderInput = {}): string {
+  return withValues(input, (args) => helm(["lint", "--strict", CHART_DIR, ...args]));
+}
+
+/** What `helm install` prints after installing (NOTES.txt), from a client-side dry run. */
+export function chartNotes(input: RenderInput = {}): string {
+  const out = withValues(input, (args) =>
+    helm([
+      "install",
+      input.releaseName ?? "market-reports",
+      CHART_DIR,
+      "--dry-run=client",
+      "--output=json",
+      "--namespace",
+      input.namespace ?? "default",
+      ...args,
+    ]),
+  );
+  return (JSON.parse(out) as { info: { notes: string } }).info.notes;
 }

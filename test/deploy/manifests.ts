@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { deployTools, machineKubectl } from "../../scripts/deploy-tools.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const K8S_DIR = path.join(REPO_ROOT, "k8s");
@@ -36,6 +38,17 @@ export function readObjects(file: string): K8sObject[] {
   return parseYamlDocuments(readFileSync(file, "utf8"), path.relative(REPO_ROOT, file)).map((o) => asObject(o, file));
 }
 
+/**
+ * What `kubectl apply -k dir` would send: the directory resolved by `kubectl kustomize` (the
+ * machine's kubectl when one is on PATH, else the one unpacked by scripts/deploy-tools.ts).
+ */
+export async function kustomize(dir: string): Promise<K8sObject[]> {
+  const kubectl = machineKubectl() ?? (await deployTools()).kubectl;
+  const rel = path.relative(REPO_ROOT, dir);
+  const output = execFileSync(kubectl, ["kustomize", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return parseYamlDocuments(output, `kubectl kustomize ${rel}`).map((o) => asObject(o, dir));
+}
+
 function asObject(value: Record<string, unknown>, file: string): K8sObject {
   const rel = path.relative(REPO_ROOT, file);
   const meta = value.metadata as { name?: unknown } | undefined;
@@ -45,66 +58,8 @@ function asObject(value: Record<string, unknown>, file: string): K8sObject {
   return Object.assign(structuredClone(value) as K8sObject, { source: rel });
 }
 
-interface ImageRule {
-  name: string;
-  newName?: string;
-  newTag?: string;
-  digest?: string;
-}
-
-/** The only kustomization fields used here; anything else must fail loudly, not be ignored. */
-const SUPPORTED_FIELDS = new Set(["apiVersion", "kind", "resources", "images"]);
-
-/**
- * What `kubectl apply -k dir` would send, for the subset of kustomize this repository uses:
- * `resources` (files and nested kustomization directories, in order) and the `images` transformer.
- */
-export function resolveKustomization(dir: string): K8sObject[] {
-  const file = ["kustomization.yaml", "kustomization.yml", "Kustomization"].map((f) => path.join(dir, f)).find((f) => existsSync(f));
-  if (!file) throw new Error(`${path.relative(REPO_ROOT, dir)}: no kustomization.yaml`);
-  const [k] = parseYamlDocuments(readFileSync(file, "utf8"), path.relative(REPO_ROOT, file));
-  const unsupported = Object.keys(k).filter((key) => !SUPPORTED_FIELDS.has(key));
-  if (unsupported.length > 0) {
-    throw new Error(`${path.relative(REPO_ROOT, file)}: fields ${unsupported.join(", ")} are not resolved by test/deploy; keep the kustomization to resources and images`);
-  }
-  if (k.kind !== "Kustomization") throw new Error(`${path.relative(REPO_ROOT, file)}: kind must be Kustomization`);
-  const objects: K8sObject[] = [];
-  for (const entry of (k.resources as string[] | undefined) ?? []) {
-    const target = path.resolve(dir, entry);
-    if (!existsSync(target)) throw new Error(`${path.relative(REPO_ROOT, file)}: resource ${entry} does not exist`);
-    if (statSync(target).isDirectory()) {
-      objects.push(...resolveKustomization(target));
-    } else {
-      // kustomize's default load restrictor: files must sit inside the kustomization's directory.
-      if (path.relative(dir, target).startsWith("..")) {
-        throw new Error(`${path.relative(REPO_ROOT, file)}: file ${entry} is outside the kustomization root (kustomize refuses it)`);
-      }
-      objects.push(...readObjects(target));
-    }
-  }
-  const seen = new Set<string>();
-  for (const o of objects) {
-    const id = objectId(o);
-    if (seen.has(id)) throw new Error(`${path.relative(REPO_ROOT, file)}: ${id} is listed twice`);
-    seen.add(id);
-  }
-  for (const rule of (k.images as ImageRule[] | undefined) ?? []) applyImageRule(objects, rule);
-  return objects;
-}
-
 export function objectId(o: Pick<K8sObject, "apiVersion" | "kind" | "metadata">): string {
   return `${o.apiVersion.split("/").length > 1 ? o.apiVersion.split("/")[0] : "core"}/${o.kind}/${o.metadata.name}`;
-}
-
-function applyImageRule(objects: K8sObject[], rule: ImageRule): void {
-  for (const container of allContainers(objects)) {
-    const { name } = splitImage(container.image);
-    if (name !== rule.name) continue;
-    const current = splitImage(container.image);
-    const newName = rule.newName ?? current.name;
-    if (rule.digest) container.image = `${newName}@${rule.digest}`;
-    else container.image = `${newName}:${rule.newTag ?? current.tag ?? "latest"}`;
-  }
 }
 
 export function splitImage(image: string): { name: string; tag?: string; digest?: string } {

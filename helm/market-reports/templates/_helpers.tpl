@@ -178,3 +178,28 @@ exists (pre-install) or while it still holds the previous values (pre-upgrade).
 {{- fail "worker.keda.minReplicas must not exceed worker.keda.maxReplicas" -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+ipBlock peers for IPv4 CIDRs, (dict "destination" "s3" "cidrs" (list ...)), with the cloud
+metadata address 169.254.169.254 (2852039166 as a number) cut out of every block that holds it;
+the address on its own fails the install.
+*/}}
+{{- define "market-reports.egressIpBlocks" -}}
+{{- $metadata := 2852039166 -}}
+{{- range .cidrs }}
+{{- $parts := splitList "/" . }}
+{{- $octets := splitList "." (first $parts) }}
+{{- $address := add (mul (atoi (index $octets 0)) 16777216) (mul (atoi (index $octets 1)) 65536) (mul (atoi (index $octets 2)) 256) (atoi (index $octets 3)) }}
+{{- $blockSize := 1 }}
+{{- range until (sub 32 (atoi (last $parts)) | int) }}{{ $blockSize = mul $blockSize 2 }}{{ end }}
+- ipBlock:
+    cidr: {{ . }}
+    {{- if eq (div $address $blockSize) (div $metadata $blockSize) }}
+    {{- if eq $blockSize 1 }}
+    {{- fail (printf "networkPolicy.workerEgress.%s.cidrs: %s is the cloud metadata address; the worker may never reach it" $.destination .) }}
+    {{- end }}
+    except:
+      - 169.254.169.254/32
+    {{- end }}
+{{- end }}
+{{- end -}}
