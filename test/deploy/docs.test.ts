@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { deployTools } from "../../scripts/deploy-tools.js";
 import { loadChart } from "./helm-chart.js";
 import { CHART_DIR, K8S_DIR, REPO_ROOT, findObject, kustomize } from "./manifests.js";
 
@@ -44,7 +46,20 @@ describe("deployment docs", () => {
     for (const heading of ["### Install with Helm", "### Values to set", "### Trigger a tick by hand", "### Scaling", "### Upgrading", "### What was checked here, and what was not"]) {
       expect(deployDoc).toContain(heading);
     }
-    expect(deployDoc).toMatch(/no Docker engine, no Kubernetes cluster and no `helm` binary/);
+    expect(deployDoc).toMatch(/no Docker engine and no Kubernetes cluster/);
     expect(deployDoc).toContain("helm install market-reports ./helm/market-reports");
+  });
+
+  it("name the helm and kubectl versions the tests run, and the package they come from", async () => {
+    const tools = await deployTools();
+    const minor = (text: string) => /v?(\d+\.\d+)\.\d+/.exec(text)![1];
+    const helmVersion = minor(execFileSync(tools.helm, ["version", "--short"], { encoding: "utf8" }));
+    const kubectlVersion = minor(execFileSync(tools.kubectl, ["version", "--client"], { encoding: "utf8" }));
+    const prose = deployDoc.replace(/\s+/g, " ");
+    expect(prose).toContain(`\`helm\` (${helmVersion}) and \`kubectl\` (${kubectlVersion})`);
+    const devDependencies = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
+    expect(Object.keys(devDependencies)).toContain(tools.layerPackage);
+    expect(deployDoc).toContain(`\`${tools.layerPackage}\``);
+    expect(deployDoc).toContain("npm run k8s:generate");
   });
 });
