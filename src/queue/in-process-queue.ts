@@ -2,9 +2,7 @@ import type { Logger } from "../log/logger.js";
 import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_DELAYS_MS,
-  PermanentJobError,
   errorMessage,
-  retryDelayMs,
   runIdOf,
   type ConsumeOptions,
   type Consumer,
@@ -14,6 +12,7 @@ import {
   type PublishOutcome,
 } from "./job-queue.js";
 import { decodeJob, validateJob } from "./job-validation.js";
+import { decideRetry } from "./retry-decision.js";
 import type { ReportJob } from "./report-job.js";
 
 /**
@@ -137,21 +136,18 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
         redelivered: false,
       });
     } catch (err) {
-      const reason = errorMessage(err);
-      if (err instanceof PermanentJobError) {
-        await deadLetter(consumer, envelope, job, reason, attempt);
-      } else if (attempt >= maxAttempts) {
-        await deadLetter(consumer, envelope, job, `gave up after ${attempt} attempts: ${reason}`, attempt);
-      } else {
-        const delay = retryDelayMs(attempt, retryDelays);
-        log?.warn({ run_id: job.run_id, attempt, retry_in_ms: delay, err: reason }, "job failed; retrying later");
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          enqueue({ ...envelope, attempts: attempt });
-        }, delay);
-        timer.unref();
-        timers.add(timer);
+      const decision = decideRetry(err, attempt, maxAttempts, retryDelays);
+      if (decision.action === "dead-letter") {
+        await deadLetter(consumer, envelope, job, decision.reason, attempt);
+        return;
       }
+      log?.warn({ run_id: job.run_id, attempt, retry_in_ms: decision.delayMs, err: decision.reason }, "job failed; retrying later");
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        enqueue({ ...envelope, attempts: attempt });
+      }, decision.delayMs);
+      timer.unref();
+      timers.add(timer);
     }
   };
 

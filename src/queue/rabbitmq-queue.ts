@@ -3,9 +3,7 @@ import type { Logger } from "../log/logger.js";
 import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_DELAYS_MS,
-  PermanentJobError,
   errorMessage,
-  retryDelayMs,
   runIdOf,
   type ConsumeOptions,
   type Consumer,
@@ -16,6 +14,7 @@ import {
 } from "./job-queue.js";
 import type { ReportJob } from "./report-job.js";
 import { declareTopology, topologyFor, type Topology } from "./rabbitmq-topology.js";
+import { decideRetry } from "./retry-decision.js";
 
 export interface RabbitQueueOptions {
   /** AMQP_URL. A `heartbeat` query parameter is added (30 s) unless the URL sets one. */
@@ -223,16 +222,13 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
           redelivered: msg.fields.redelivered,
         });
       } catch (err) {
-        const reason = errorMessage(err);
-        if (err instanceof PermanentJobError) {
-          await deadLetter(msg, job, reason, attempt);
-        } else if (attempt >= maxAttempts) {
-          await deadLetter(msg, job, `gave up after ${attempt} attempts: ${reason}`, attempt);
+        const decision = decideRetry(err, attempt, maxAttempts, retryDelays);
+        if (decision.action === "dead-letter") {
+          await deadLetter(msg, job, decision.reason, attempt);
         } else {
-          const delay = retryDelayMs(attempt, retryDelays);
-          const tier = topology.retry.find((r) => r.delayMs === delay)!;
-          log?.warn({ run_id: job.run_id, attempt, retry_in_ms: delay, err: reason }, "job failed; retrying later");
-          await settle(msg, tier.key, { [ATTEMPTS_HEADER]: attempt, [LAST_ERROR_HEADER]: reason.slice(0, 2000) });
+          const tier = topology.retry.find((r) => r.delayMs === decision.delayMs)!;
+          log?.warn({ run_id: job.run_id, attempt, retry_in_ms: decision.delayMs, err: decision.reason }, "job failed; retrying later");
+          await settle(msg, tier.key, { [ATTEMPTS_HEADER]: attempt, [LAST_ERROR_HEADER]: decision.reason.slice(0, 2000) });
         }
         return;
       }

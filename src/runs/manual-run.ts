@@ -4,7 +4,7 @@ import type { Database, ScheduleRun } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { publishRuns } from "./publish-runs.js";
-import { scheduleParams } from "./run-job.js";
+import { insertManualRun } from "./run-lifecycle.js";
 
 /** A second manual run of one schedule within a minute (the API answers CONFLICT). */
 export class RunConflictError extends Error {
@@ -92,20 +92,7 @@ export async function createManualRun(
       }
     }
 
-    const params = scheduleParams(schedule);
-    if (recipients) params.recipients = recipients.map(normalizeEmail);
-    return trx
-      .insertInto("schedule_runs")
-      .values({
-        account_id: accountId,
-        schedule_id: scheduleId,
-        scheduled_for: sql<Date>`now()`,
-        kind,
-        status: "pending",
-        params: JSON.stringify(params),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return insertManualRun(trx, { accountId, schedule, kind, recipients: recipients?.map(normalizeEmail) });
   });
 
   const outcome = await publishRuns(db, queue, [run], { accountId });

@@ -3,8 +3,9 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/database.js";
 import type { Cadence } from "../db/enums.js";
 import { withSystem } from "../db/tenant.js";
-import { plainArrayLiteral, textArrayLiteral } from "../runs/array-literal.js";
+import { plainArrayLiteral } from "../runs/array-literal.js";
 import type { RunToPublish } from "../runs/run-job.js";
+import { insertClaimedRuns } from "../runs/run-lifecycle.js";
 import { nextRunAt, type ScheduleTiming } from "../time/next-run-at.js";
 
 /** A bad schedule is retried a day later rather than failing again at every tick. */
@@ -13,15 +14,6 @@ export const FAILED_SCHEDULE_RETRY_MS = 86_400_000;
 interface LockedRow extends ScheduleTiming {
   id: string;
   slot_ms: number;
-}
-
-interface WrittenRow {
-  id: string;
-  account_id: string;
-  schedule_id: string;
-  slot_ms: number;
-  error: string | null;
-  params: string | null;
 }
 
 export interface ClaimedBatch {
@@ -105,27 +97,7 @@ export async function claimDueBatch(
     // The runs first, the schedules' advance second: the foreign-key check on each new run then
     // finds its schedule row merely locked by us, instead of chasing (and locking) the version
     // the advance just wrote.
-    const { rows: written } = await sql<WrittenRow>`
-      WITH inserted AS (
-        INSERT INTO schedule_runs (id, account_id, schedule_id, scheduled_for, kind, status, params, error, finished_at)
-        SELECT u.run_id, s.account_id, s.id, s.next_run_at, 'scheduled',
-               CASE WHEN u.error IS NULL THEN 'pending' ELSE 'failed' END,
-               jsonb_build_object(
-                 'report_type', s.report_type, 'city', s.city, 'zips', to_jsonb(s.zip_codes),
-                 'lookback_days', s.lookback_days, 'filters', s.filters, 'schedule_id', s.id,
-                 'timezone', s.timezone, 'name', s.name, 'recipients', to_jsonb(s.recipients),
-                 'include_attachment', s.include_attachment),
-               u.error,
-               CASE WHEN u.error IS NOT NULL THEN now() END
-        FROM unnest(${ids}::uuid[], ${plainArrayLiteral(runIds)}::uuid[], ${textArrayLiteral(errors)}::text[])
-               AS u(schedule_id, run_id, error)
-        JOIN schedules s ON s.id = u.schedule_id
-        ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
-        RETURNING id, account_id, schedule_id, scheduled_for, error, params
-      )
-      SELECT id, account_id, schedule_id, floor(extract(epoch FROM scheduled_for) * 1000)::float8 AS slot_ms, error,
-             CASE WHEN error IS NULL THEN params::text END AS params
-      FROM inserted`.execute(trx);
+    const written = await insertClaimedRuns(trx, { scheduleIds, runIds, errors });
     await sql`
       UPDATE schedules s
       SET next_run_at = u.next_run_at, last_run_at = ${nowIso}::timestamptz, updated_at = now()

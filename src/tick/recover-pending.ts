@@ -1,12 +1,10 @@
-import { CompiledQuery, sql, type Kysely } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../db/database.js";
-import type { RunKind } from "../db/enums.js";
 import { withSystem } from "../db/tenant.js";
 import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
-import { recordPublishOutcome } from "../runs/publish-runs.js";
-import { jobForRun, type RunToPublish } from "../runs/run-job.js";
+import { jobForRun } from "../runs/run-job.js";
+import { lockStalePendingRuns, recordPublishOutcome } from "../runs/run-lifecycle.js";
 import { PROBE_SQL, RECOVERY_GRACE_MS, probeParams, type ProbeResult } from "./tick-report.js";
-
 
 export interface RecoveryResult {
   republished: number;
@@ -25,17 +23,11 @@ export async function recoverPending(
   queue: JobQueue,
   options: { now: Date; graceMs?: number; batchSize: number; deadline: number },
 ): Promise<RecoveryResult> {
-  const cutoff = new Date(options.now.getTime() - (options.graceMs ?? RECOVERY_GRACE_MS)).toISOString();
+  const cutoff = new Date(options.now.getTime() - (options.graceMs ?? RECOVERY_GRACE_MS));
   const result: RecoveryResult = { republished: 0, failed: 0, unpublished: [] };
   while (Date.now() < options.deadline) {
     const batch = await withSystem(db, async (trx) => {
-      const { rows } = await sql<RunToPublish & { kind: RunKind }>`
-        SELECT id, account_id, schedule_id, scheduled_for, kind, params
-        FROM schedule_runs
-        WHERE status = 'pending' AND created_at < ${cutoff}::timestamptz
-        ORDER BY created_at
-        LIMIT ${options.batchSize}
-        FOR UPDATE SKIP LOCKED`.execute(trx);
+      const rows = await lockStalePendingRuns(trx, cutoff, options.batchSize);
       if (rows.length === 0) return undefined;
       const outcome = await queue.publish(rows.map(jobForRun));
       await recordPublishOutcome(trx, outcome.confirmed, outcome.failed);
