@@ -15,12 +15,12 @@ import { isMap, parseAllDocuments, type Document } from "yaml";
 import { deployTools } from "./deploy-tools.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const K8S_DIR = path.join(REPO_ROOT, "k8s");
+const K8S_DIR = path.join(REPO_ROOT, "k8s");
 const CHART_DIR = path.join(REPO_ROOT, "helm/market-reports");
 const RELEASE = "market-reports";
 
 /** Files in k8s/ written by hand; everything else there is generated. */
-export const HAND_WRITTEN = new Set(["values.yaml", "secret.example.yaml"]);
+const HAND_WRITTEN = new Set(["values.yaml", "secret.example.yaml"]);
 
 const HELM_ONLY_LABELS = ["helm.sh/chart", "app.kubernetes.io/managed-by", "app.kubernetes.io/version"];
 

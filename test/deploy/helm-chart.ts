@@ -42,7 +42,7 @@ export const VALUES_FILES: Record<string, string> = Object.fromEntries([
   ["k8s/values.yaml", path.join(K8S_DIR, "values.yaml")],
 ]);
 
-export function valuesFile(name: string): string {
+function valuesFile(name: string): string {
   const file = VALUES_FILES[name];
   if (!file) throw new Error(`no values file ${name}; there are ${Object.keys(VALUES_FILES).join(", ")}`);
   return file;
@@ -100,7 +100,7 @@ export interface Rendered {
 }
 
 /** Splits `helm template` output into objects and names each after its template file. */
-export function parseRender(output: string): Rendered {
+function parseRender(output: string): Rendered {
   const objects: K8sObject[] = [];
   const hooks: K8sObject[] = [];
   for (const chunk of output.split(/^---$/m)) {
@@ -121,7 +121,7 @@ export function renderChart(input: RenderInput = {}): Rendered {
   return parseRender(helmTemplate(input));
 }
 
-export function helmTemplate(input: RenderInput = {}): string {
+function helmTemplate(input: RenderInput = {}): string {
   return withValues(input, (args) =>
     helm(["template", input.releaseName ?? "market-reports", CHART_DIR, "--namespace", input.namespace ?? "default", ...args]),
   );

@@ -62,14 +62,6 @@ export function objectId(o: Pick<K8sObject, "apiVersion" | "kind" | "metadata">)
   return `${o.apiVersion.split("/").length > 1 ? o.apiVersion.split("/")[0] : "core"}/${o.kind}/${o.metadata.name}`;
 }
 
-export function splitImage(image: string): { name: string; tag?: string; digest?: string } {
-  const [withoutDigest, digest] = image.split("@");
-  const lastSlash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.lastIndexOf(":");
-  if (colon > lastSlash) return { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1), digest };
-  return { name: withoutDigest, digest };
-}
-
 export interface Container {
   name: string;
   image: string;
