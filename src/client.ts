@@ -1,4 +1,5 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { MAX_BATCH_ITEMS } from "./api/api-limits.js";
 import type { AppRouter } from "./api/router.js";
 
 export type { AppRouter };
@@ -13,6 +14,9 @@ export function createClient(options: { url: string; apiKey?: string; fetch?: ty
     links: [
       httpBatchLink({
         url: options.url,
+        // The server refuses larger batches; long GET batches go as several requests.
+        maxItems: MAX_BATCH_ITEMS,
+        maxURLLength: 8_000,
         fetch: options.fetch,
         headers: () => (options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
       }),

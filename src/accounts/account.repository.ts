@@ -1,6 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../db/database.js";
-import { withSystem, TENANT_ROLE, type Tx } from "../db/tenant.js";
+import { withSystem, type Tx } from "../db/tenant.js";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-key.js";
 
 export interface CreatedAccount {
@@ -45,28 +45,25 @@ export async function revokeApiKey(db: Kysely<Database>, keyPrefix: string): Pro
   });
 }
 
+export interface AuthenticatedAccount {
+  accountId: string;
+  accountName: string;
+}
+
 /**
- * Inside an open transaction: finds the live key's account as the system role and, in the same
- * statement, drops to the tenant role scoped to that account. Everything after it in the
- * transaction sees only that account's rows. Returns undefined for unknown or revoked keys,
- * leaving the transaction in the tenant role with no account (every tenant table reads empty).
+ * The live key's account, looked up as the system role (api_keys is readable by no other role).
+ * Undefined for unknown, revoked or malformed keys.
  */
-export async function authenticateInTransaction(
-  trx: Tx,
-  apiKey: string,
-): Promise<{ accountId: string; accountName: string } | undefined> {
+export async function findAccountByApiKey(db: Kysely<Database>, apiKey: string): Promise<AuthenticatedAccount | undefined> {
   if (!looksLikeApiKey(apiKey)) return undefined;
-  await sql`select set_config('role', 'market_reports_system', true)`.execute(trx);
-  const found = await sql<{ account_id: string; name: string }>`
-    select k.account_id, a.name,
-           set_config('role', ${TENANT_ROLE}, true),
-           set_config('app.current_account_id', k.account_id::text, true)
-      from api_keys k join accounts a on a.id = k.account_id
-     where k.key_hash = ${hashApiKey(apiKey)} and k.revoked_at is null`.execute(trx);
-  const row = found.rows[0];
-  if (!row) {
-    await sql`select set_config('role', ${TENANT_ROLE}, true)`.execute(trx);
-    return undefined;
-  }
-  return { accountId: row.account_id, accountName: row.name };
+  const row = await withSystem(db, (trx) =>
+    trx
+      .selectFrom("api_keys as k")
+      .innerJoin("accounts as a", "a.id", "k.account_id")
+      .select(["k.account_id", "a.name"])
+      .where("k.key_hash", "=", hashApiKey(apiKey))
+      .where("k.revoked_at", "is", null)
+      .executeTakeFirst(),
+  );
+  return row ? { accountId: row.account_id, accountName: row.name } : undefined;
 }

@@ -14,6 +14,8 @@ export function trpcExpressHandler<TRouter extends AnyRouter>(opts: {
   router: TRouter;
   createContext: (req: Parameters<RequestHandler>[0]) => inferRouterContext<TRouter> | Promise<inferRouterContext<TRouter>>;
   maxBodySize: number;
+  /** Retry-After on a 503 (no database connection was free). */
+  busyRetryAfterSeconds: number;
   onError?: HTTPErrorHandler<TRouter, Request>;
 }): RequestHandler {
   return async (req, res, next) => {
@@ -30,6 +32,7 @@ export function trpcExpressHandler<TRouter extends AnyRouter>(opts: {
       const body = Buffer.from(await response.arrayBuffer());
       res.statusCode = response.status;
       response.headers.forEach((value, key) => res.setHeader(key, value));
+      if (response.status === 503) res.setHeader("Retry-After", String(opts.busyRetryAfterSeconds));
       res.setHeader("Content-Length", body.length);
       res.end(body);
     } catch (error) {

@@ -1,47 +1,20 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { fieldIssues, type FieldIssue } from "../validation/describe-issue.js";
-import { authenticateInTransaction } from "../accounts/account.repository.js";
-import type { Tx } from "../db/tenant.js";
-import { AppError, type AppErrorCode } from "../errors/app-error.js";
-import { RunConflictError, RunScheduleNotFoundError } from "../runs/manual-run.js";
+import { DatabaseBusyError } from "../db/pool-health.js";
+import { withTenant, type Tx } from "../db/tenant.js";
+import { AppError } from "../errors/app-error.js";
+import { fieldIssues } from "../validation/describe-issue.js";
 import type { Context } from "./context.js";
-
-/** Domain errors from below the API, each mapped to its tRPC code here and nowhere else. */
-function domainError(cause: unknown): { code: AppErrorCode; message: string; issues?: readonly FieldIssue[] } | undefined {
-  if (cause instanceof AppError) return { code: cause.code, message: cause.message, issues: cause.issues };
-  if (cause instanceof RunConflictError) return { code: "CONFLICT", message: cause.message };
-  if (cause instanceof RunScheduleNotFoundError) return { code: "NOT_FOUND", message: "schedule not found" };
-  return undefined;
-}
-
-const HTTP_STATUS = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 } as const;
 
 const t = initTRPC.context<Context>().create({
   // Stack traces never leave the server, in any environment.
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
-    const cause = error.cause;
-    if (cause instanceof ZodError) {
-      const issues = fieldIssues(cause.issues);
-      return {
-        ...shape,
-        message: issues.map((i) => i.message).join("; "),
-        code: -32600,
-        data: { ...shape.data, code: "BAD_REQUEST" as const, httpStatus: 400, issues },
-      };
+    if (error.cause instanceof ZodError) {
+      const issues = fieldIssues(error.cause.issues);
+      return { ...shape, message: issues.map((i) => i.message).join("; "), data: { ...shape.data, issues } };
     }
-    const domain = domainError(cause);
-    if (domain) {
-      const status = HTTP_STATUS[domain.code];
-      const codes = { 400: -32600, 401: -32001, 403: -32003, 404: -32004, 409: -32009 } as const;
-      return {
-        ...shape,
-        message: domain.message,
-        code: codes[status],
-        data: { ...shape.data, code: domain.code, httpStatus: status, issues: domain.issues },
-      };
-    }
+    if (error.cause instanceof AppError) return { ...shape, data: { ...shape.data, issues: error.cause.issues } };
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // SQL text, stack traces and library messages stay in the log, keyed by request id.
       return {
@@ -54,9 +27,39 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/**
+ * Domain errors become tRPC errors here and nowhere else: an AppError keeps its code and message;
+ * a rule check that failed below the input parser (a ZodError) is a BAD_REQUEST; no free pooled
+ * connection is a 503 the client may retry.
+ */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  // A rule checked below the input parser with zod directly (not through invalidInput).
+  if (cause instanceof ZodError && result.error.code === "INTERNAL_SERVER_ERROR") throw new TRPCError({ code: "BAD_REQUEST", cause });
+  if (cause instanceof DatabaseBusyError) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The service is busy; retry shortly", cause });
+  return result;
+});
+
+const procedure = t.procedure.use(domainErrors);
+
 export const router = t.router;
-export const publicProcedure = t.procedure;
+export const publicProcedure = procedure;
 export const createCallerFactory = t.createCallerFactory;
+
+/** The one authentication middleware: the context resolves the credential; this says no or passes the account on. */
+const authenticated = t.middleware(async ({ ctx, next }) => {
+  const caller = await ctx.caller();
+  if (!caller.account) {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: caller.problem === "missing" ? "Missing API key: send Authorization: Bearer <key>" : "Unknown or revoked API key",
+    });
+  }
+  return next({ ctx: { accountId: caller.account.accountId, accountName: caller.account.accountName } });
+});
 
 /** Procedures that exist only outside production (the seed's dev-only token generator). */
 const developmentOnly = t.middleware(({ ctx, path, next }) => {
@@ -67,35 +70,27 @@ const developmentOnly = t.middleware(({ ctx, path, next }) => {
 });
 
 /**
- * Authenticates the bearer key and runs the whole procedure in one transaction scoped to the
- * key's account by row-level security. A failed procedure rolls the transaction back.
+ * Authenticated, managing its own transactions (it gets the account, not a transaction): for
+ * work that must commit before it publishes to the queue — and PGlite has a single connection,
+ * so a procedure holding the request's transaction could not open another.
  */
-const authenticated = t.middleware(async ({ ctx, next }) => {
-  const apiKey = ctx.apiKey;
-  if (!apiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "Missing API key: send Authorization: Bearer <key>" });
-  return ctx.deps.db.transaction().execute(async (trx: Tx) => {
-    const account = await authenticateInTransaction(trx, apiKey);
-    if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown or revoked API key" });
-    const result = await next({ ctx: { trx, accountId: account.accountId, accountName: account.accountName } });
-    // next() reports failure instead of throwing (tRPC v11); throw so the transaction rolls back.
+export const accountProcedure = procedure.use(authenticated);
+
+/**
+ * The whole procedure in one transaction scoped to the caller's account by row-level security.
+ * next() reports failure instead of throwing (tRPC v11); throw it so the transaction rolls back.
+ */
+function inTenantTransaction<R extends { ok: boolean; error?: unknown }>(ctx: Context & { accountId: string }, run: (trx: Tx) => Promise<R>): Promise<R> {
+  return withTenant(ctx.deps.db, ctx.accountId, async (trx) => {
+    const result = await run(trx);
     if (!result.ok) throw result.error;
     return result;
   });
-});
+}
 
-/**
- * Authenticates, then lets the procedure manage its own transactions (it gets the account, not a
- * transaction). For work that must commit before it publishes to the queue — and PGlite has a
- * single connection, so a procedure holding the request's transaction could not open another.
- */
-const authenticatedAccount = t.middleware(async ({ ctx, next }) => {
-  const apiKey = ctx.apiKey;
-  if (!apiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "Missing API key: send Authorization: Bearer <key>" });
-  const account = await ctx.deps.db.transaction().execute((trx: Tx) => authenticateInTransaction(trx, apiKey));
-  if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown or revoked API key" });
-  return next({ ctx: { accountId: account.accountId, accountName: account.accountName } });
-});
-
-export const authedProcedure = t.procedure.use(authenticated);
-export const accountProcedure = t.procedure.use(authenticatedAccount);
-export const developmentAuthedProcedure = t.procedure.use(developmentOnly).use(authenticated);
+/** Authenticated, in one tenant transaction (`ctx.trx`). */
+export const authedProcedure = accountProcedure.use(({ ctx, next }) => inTenantTransaction(ctx, (trx) => next({ ctx: { trx } })));
+export const developmentAuthedProcedure = procedure
+  .use(developmentOnly)
+  .use(authenticated)
+  .use(({ ctx, next }) => inTenantTransaction(ctx, (trx) => next({ ctx: { trx } })));

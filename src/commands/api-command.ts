@@ -17,7 +17,7 @@ export async function runApiCommand(env: Env): Promise<number> {
   const queue = env.AMQP_URL ? reconnectingPublisher(() => createJobQueue(env, logger)) : await createJobQueue(env, logger);
   const store = createObjectStore(env);
   let shuttingDown = false;
-  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
+  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown }, { poolHealth: handle.health });
   const server = await listen(app, env.PORT);
   logger.info({ port: env.PORT }, "api listening");
   await onShutdownSignal(logger, API_SHUTDOWN_GRACE_MS, async () => {

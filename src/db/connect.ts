@@ -3,6 +3,7 @@ import path from "node:path";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
+import { watchPool, type PoolHealth } from "./pool-health.js";
 
 /**
  * One handle over either real Postgres or the embedded PGlite. Everything above this file talks to
@@ -13,6 +14,8 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: "postgres" | "pglite";
   execScript(db: Kysely<unknown>, script: string): Promise<void>;
+  /** Whether the pool can still hand out connections (PGlite's single session always can). */
+  health: PoolHealth;
   close(): Promise<void>;
 }
 
@@ -24,7 +27,14 @@ export interface ConnectOptions {
   dataDir?: string;
   poolSize?: number;
   applicationName?: string;
+  /** How long a caller waits for a free pooled connection before DatabaseBusyError. */
+  poolWaitMs?: number;
+  /** Server-side bounds on every session of the pool (Postgres kills what overruns them). */
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
 }
+
+export const DATABASE_DEFAULTS = { poolWaitMs: 2_000, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 10_000 } as const;
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options);
@@ -32,20 +42,28 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
 }
 
 function connectPostgres(url: string, options: ConnectOptions): DatabaseHandle {
+  const max = options.poolSize ?? 10;
+  const waitMs = options.poolWaitMs ?? DATABASE_DEFAULTS.poolWaitMs;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max,
     application_name: options.applicationName ?? "market-reports",
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: waitMs,
     // A half-open TCP connection must surface as an error, not a hang.
     keepAlive: true,
+    // Defence in depth: a session left idle inside a transaction (a request stuck on a client) or
+    // a runaway statement is ended by Postgres, and pg-pool then drops that client and frees its slot.
+    statement_timeout: options.statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? DATABASE_DEFAULTS.idleInTransactionTimeoutMs,
   });
-  // An idle client losing its connection (Postgres restart) must not crash the process.
+  // A client losing its connection (Postgres restart, a session timeout) must not crash the process.
   pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const watched = watchPool(pool, max, waitMs);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: watched.pool }) });
   return {
     db,
     kind: "postgres",
+    health: watched.health,
     async execScript(conn, script) {
       // No parameters → pg uses the simple protocol, which accepts many statements at once.
       await sql.raw(script).execute(conn);
@@ -70,6 +88,7 @@ async function connectPglite(dataDir: string | undefined): Promise<DatabaseHandl
   return {
     db,
     kind: "pglite",
+    health: { exhaustedForMs: () => 0 },
     async execScript(_conn, script) {
       // PGlite has one session; the migrator's open transaction is that session, so exec joins it.
       await pglite.exec(script);

@@ -1,8 +1,7 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Kysely } from "kysely";
-import { createAccount } from "../accounts/account.repository.js";
-import { authenticateInTransaction } from "../accounts/account.repository.js";
+import { createAccount, findAccountByApiKey } from "../accounts/account.repository.js";
 import type { Database } from "../db/database.js";
 
 /**
@@ -13,7 +12,7 @@ export async function ensureDemoAccount(db: Kysely<Database>, dataDir: string): 
   const file = path.resolve(dataDir, "demo-api-key");
   const saved = await readFile(file, "utf8").then((s) => s.trim(), () => "");
   if (saved) {
-    const account = await db.transaction().execute((trx) => authenticateInTransaction(trx, saved));
+    const account = await findAccountByApiKey(db, saved);
     if (account) return { accountId: account.accountId, apiKey: saved, created: false };
   }
   const created = await createAccount(db, "Demo Brokerage");

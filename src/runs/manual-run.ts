@@ -2,18 +2,20 @@ import { isEmailAddress, normalizeEmail } from "../validation/email-address.js";
 import { sql, type Kysely } from "kysely";
 import type { Database, ScheduleRun } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
+import { AppError } from "../errors/app-error.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { publishRuns } from "./publish-runs.js";
 import { insertManualRun } from "./run-lifecycle.js";
 
 /** A second manual run of one schedule within a minute (the API answers CONFLICT). */
-export class RunConflictError extends Error {
+export class RunConflictError extends AppError {
   constructor(
     readonly scheduleId: string,
     readonly lastRunAt: Date,
     readonly retryAfterSeconds: number,
   ) {
     super(
+      "CONFLICT",
       `schedule ${scheduleId} was already run manually at ${lastRunAt.toISOString()}; ` +
         `a schedule can be run manually once a minute (try again in ${retryAfterSeconds} s)`,
     );
@@ -22,9 +24,9 @@ export class RunConflictError extends Error {
 }
 
 /** No such schedule in this account (the API answers NOT_FOUND; RLS hides other accounts'). */
-export class RunScheduleNotFoundError extends Error {
+export class RunScheduleNotFoundError extends AppError {
   constructor(readonly scheduleId: string) {
-    super(`schedule ${scheduleId} not found`);
+    super("NOT_FOUND", "schedule not found");
     this.name = "RunScheduleNotFoundError";
   }
 }
