@@ -34,7 +34,7 @@ export interface ConnectOptions {
   idleInTransactionTimeoutMs?: number;
 }
 
-export const DATABASE_DEFAULTS = { poolWaitMs: 2_000, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 10_000 } as const;
+export const DATABASE_DEFAULTS = { poolWaitMs: 3_000, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 10_000 } as const;
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options);

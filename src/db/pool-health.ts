@@ -44,8 +44,9 @@ export function watchPool(pool: pg.Pool, max: number, waitMs: number): { pool: W
           }
           return client;
         } catch (error) {
-          // pg-pool's own message for a checkout that waited connectionTimeoutMillis.
-          if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+          // pg-pool's messages for a checkout that waited connectionTimeoutMillis for a free slot,
+          // or for a new connection that took longer than that to open.
+          if (error instanceof Error && /timeout exceeded when trying to connect|terminated due to connection timeout/i.test(error.message)) {
             if (pool.totalCount >= max) exhaustedSince ??= Date.now();
             throw new DatabaseBusyError(waitMs, { cause: error });
           }

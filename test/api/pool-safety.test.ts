@@ -133,7 +133,7 @@ describe.skipIf(!up)("defence in depth on the pool", () => {
   });
 
   it("no free connection within the wait is a DatabaseBusyError, answered 503 with Retry-After; a pool stuck past the liveness limit fails /healthz", async () => {
-    handle = await connectDatabase({ databaseUrl: tdb.url, poolSize: 1, poolWaitMs: 200 });
+    handle = await connectDatabase({ databaseUrl: tdb.url, poolSize: 1, poolWaitMs: 1_000 });
     const apiKey = (await createAccount(handle.db, "Busy")).apiKey;
     const app = createApiApp(
       { env: testEnv(), db: handle.db, logger: pino({ level: "silent" }) },
