@@ -19,4 +19,6 @@ export interface AppDeps {
   store?: ObjectStore;
   /** True while the process is shutting down: /readyz answers 503 so traffic drains away. */
   isShuttingDown?: () => boolean;
+  /** The built browser app (default dist/web); tests build their own. */
+  webAppDir?: string;
 }

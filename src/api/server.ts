@@ -12,6 +12,8 @@ import { bearerKey, createContextFromRequest } from "./context.js";
 import { boundedBody } from "./http/bounded-body.js";
 import { reportLinkRoutes } from "./http/report-link-routes.js";
 import { unsubscribeRoutes } from "./http/unsubscribe-pages.js";
+import { webAppRoutes } from "./http/web-app-routes.js";
+import { sessionRoutes } from "../sessions/session-routes.js";
 import { appRouter } from "./router.js";
 import { trpcExpressHandler } from "./trpc-express-handler.js";
 
@@ -159,6 +161,8 @@ export function createApiApp(deps: AppDeps, options: ApiAppOptions = {}): Expres
   app.use(["/unsubscribe", "/r"], publicPerIp);
   app.use(unsubscribeRoutes(deps));
   app.use(reportLinkRoutes(deps));
+  app.use(sessionRoutes(deps));
+  app.use(webAppRoutes(deps.webAppDir));
 
   app.use((_req, res) => {
     res.status(404).json({ error: "not_found", message: "No such route" });

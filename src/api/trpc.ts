@@ -50,13 +50,18 @@ export const publicProcedure = procedure;
 export const createCallerFactory = t.createCallerFactory;
 
 /** The one authentication middleware: the context resolves the credential; this says no or passes the account on. */
-const authenticated = t.middleware(async ({ ctx, next }) => {
+const authenticated = t.middleware(async ({ ctx, type, next }) => {
   const caller = await ctx.caller();
   if (!caller.account) {
     throw new TRPCError({
       code: "UNAUTHORIZED",
       message: caller.problem === "missing" ? "Missing API key: send Authorization: Bearer <key>" : "Unknown or revoked API key",
     });
+  }
+  // A write carried by the browser's cookie must come from our own pages (SameSite=Strict already
+  // keeps other sites' requests cookieless; this is the second lock).
+  if (caller.via === "session" && type === "mutation" && !ctx.ownOrigin) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Cross-origin request refused" });
   }
   return next({ ctx: { accountId: caller.account.accountId, accountName: caller.account.accountName } });
 });

@@ -10,6 +10,7 @@ import { createObjectStore } from "../storage/select-object-store.js";
 import { startMinuteTicker } from "../tick/dev-ticker.js";
 import { ensureDemoAccount } from "../dev/demo-account.js";
 import { EXAMPLE_SCHEDULE } from "../dev/example-schedule.js";
+import { ensureWebAppBuilt } from "../api/http/build-web-app.js";
 
 /**
  * `npm start`: the whole system in one process. Each backing service is the real one when its
@@ -23,6 +24,7 @@ export async function runDevCommand(env: Env): Promise<number> {
   if (applied.length) logger.info({ applied }, "migrations applied");
 
   const demo = await ensureDemoAccount(handle.db, env.DATA_DIR);
+  await ensureWebAppBuilt(logger);
   const queue = await createJobQueue(env, logger);
   const store = createObjectStore(env);
   const { startWorker } = await import("../worker/start-worker.js");
@@ -43,6 +45,10 @@ market-reports is running at ${base}
 
 Demo account ${demo.accountId}
 API key (development only): ${demo.apiKey}
+
+Open the web app, signed in as the demo account (the key rides in the #fragment, which the
+browser never sends to the server; the page trades it for a session cookie and forgets it):
+  ${base}/sign-in#key=${demo.apiKey}
 
 Create a schedule:
   curl -s -X POST ${base}/trpc/schedules.create \\

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { Cadence, EmailStatus, ReportRunStatus, RunKind, RunStatus } from "./enums.js";
+import type { SessionsTable } from "../sessions/sessions.table.js";
 
 /** Kysely's view of the tables in migrations/. Timestamps come back as Date from both drivers. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -118,6 +119,7 @@ export interface Database {
   report_runs: ReportRunsTable;
   email_log: EmailLogTable;
   email_suppressions: EmailSuppressionsTable;
+  sessions: SessionsTable;
 }
 
 export type Schedule = Selectable<SchedulesTable>;

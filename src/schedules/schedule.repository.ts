@@ -32,10 +32,15 @@ export async function deleteSchedule(trx: Tx, id: string): Promise<boolean> {
 /** Newest first, keyset-paginated on (created_at, id). */
 export function listSchedules(
   trx: Tx,
-  options: { activeOnly: boolean; limit: number; cursor?: string | null },
+  options: { active?: boolean; nameContains?: string; limit: number; cursor?: string | null },
 ): Promise<{ page: Schedule[]; next_cursor: string | null }> {
   let query = trx.selectFrom("schedules").selectAll();
-  if (options.activeOnly) query = query.where("active", "=", true);
+  if (options.active !== undefined) query = query.where("active", "=", options.active);
+  if (options.nameContains) {
+    // The search is literal: the user's % and _ match themselves.
+    const pattern = `%${options.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where("name", "ilike", pattern);
+  }
   return newestFirstPage(query, options.cursor, options.limit);
 }
 

@@ -5,6 +5,7 @@ import type { Database } from "../db/database.js";
 import { deliverReport, type DeliverySummary } from "../delivery/deliver-report.js";
 import { recordSuppressed, suppressedAmong } from "../delivery/email-log.repository.js";
 import type { MailTransport } from "../email/mail-transport.js";
+import type { Logger } from "../log/logger.js";
 import { errorMessage, type Delivery } from "../queue/job-queue.js";
 import type { ReportJob } from "../queue/report-job.js";
 import { buildReport, type ReportParts } from "./build-report.js";

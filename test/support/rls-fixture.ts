@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { createAccount } from "../../src/accounts/account.repository.js";
 import type { Database } from "../../src/db/database.js";
 
-export const TENANT_TABLES = ["api_keys", "schedules", "schedule_runs", "report_runs", "email_log", "email_suppressions"] as const;
+export const TENANT_TABLES = ["api_keys", "schedules", "schedule_runs", "report_runs", "email_log", "email_suppressions", "sessions"] as const;
 
 export interface TwoAccounts {
   a: string;
@@ -30,6 +30,11 @@ export async function seedTwoAccounts(db: Kysely<Database>): Promise<TwoAccounts
     const report = await db.insertInto("report_runs").values({ account_id: account, schedule_id: schedule.id, schedule_run_id: run.id, report_type: "market_snapshot", params: "{}" }).returning("id").executeTakeFirstOrThrow();
     await db.insertInto("email_log").values({ account_id: account, schedule_id: schedule.id, run_id: run.id, report_id: report.id, to_emails: ["x@example.com"], status: "sent" }).execute();
     await db.insertInto("email_suppressions").values({ account_id: account, email: `${label.toLowerCase()}@example.com` }).execute();
+    const key = await db.selectFrom("api_keys").select("id").where("account_id", "=", account).executeTakeFirstOrThrow();
+    await db
+      .insertInto("sessions")
+      .values({ account_id: account, api_key_id: key.id, token_hash: label.toLowerCase().repeat(64), idle_expires_at: new Date(Date.now() + 3_600_000), expires_at: new Date(Date.now() + 7_200_000) })
+      .execute();
   }
   return { a, b, scheduleA: ids.A!, scheduleB: ids.B! };
 }

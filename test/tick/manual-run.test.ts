@@ -76,7 +76,7 @@ describe.skipIf(!up)("manual and test runs (schedules.runNow)", () => {
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    expect(new Set(refused.map((r) => r.reason instanceof RunConflictError))).toEqual(new Set([true]));
+    expect(refused.every((r) => r.reason instanceof RunConflictError)).toBe(true);
   });
 
   it("allows the next manual run once the minute has passed", async () => {
@@ -101,8 +101,7 @@ describe.skipIf(!up)("manual and test runs (schedules.runNow)", () => {
     expect(run.status).toBe("queued");
   });
 
-  it("sends test runs to some of the schedule's own recipients, without the once-a-minute rule", async () => {
-    await db().updateTable("schedules").set({ recipients: ["owner@example.com", "agent@example.com"] }).where("id", "=", schedule).execute();
+  it("sends test runs to the override recipients, without the once-a-minute rule", async () => {
     const a = await createManualRun(db(), queue, {
       accountId: account,
       scheduleId: schedule,
@@ -113,8 +112,8 @@ describe.skipIf(!up)("manual and test runs (schedules.runNow)", () => {
     expect(a).toMatchObject({ kind: "test", status: "queued", params: { recipients: ["agent@example.com"] } });
     expect(b.kind).toBe("test");
     await expect(
-      createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "test", recipients: ["stranger@example.com"] }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", field: "to", message: expect.stringContaining("stranger@example.com") });
+      createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "test", recipients: ["not an address"] }),
+    ).rejects.toThrow(/recipients/);
   });
 
   it("cannot see another account's schedule", async () => {

@@ -5,6 +5,12 @@ import { ZListSchedulesInput } from "./list.types.js";
 
 /** GET /v1/schedules in the seed; `count` is the number of schedules in this page, as there. */
 export const listSchedulesRoute = authedProcedure.input(ZListSchedulesInput).query(async ({ ctx, input }) => {
-  const { page, next_cursor } = await listSchedules(ctx.trx, { activeOnly: input.active_only, limit: input.limit, cursor: input.cursor });
+  const status = input.status ?? (input.active_only ? "active" : "all");
+  const { page, next_cursor } = await listSchedules(ctx.trx, {
+    active: status === "all" ? undefined : status === "active",
+    nameContains: input.name_contains || undefined,
+    limit: input.limit,
+    cursor: input.cursor,
+  });
   return { schedules: page.map(toScheduleDto), count: page.length, next_cursor };
 });

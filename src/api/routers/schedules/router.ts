@@ -3,6 +3,7 @@ import { createScheduleRoute } from "./create.js";
 import { deleteScheduleRoute } from "./delete.js";
 import { getScheduleRoute } from "./get.js";
 import { listSchedulesRoute } from "./list.js";
+import { previewTimesRoute } from "./preview-times.js";
 import { runNowRoute } from "./run-now.js";
 import { scheduleRunsRoute } from "./runs.js";
 import { sendTestRoute } from "./send-test.js";
@@ -17,4 +18,5 @@ export const schedulesRouter = router({
   runs: scheduleRunsRoute,
   runNow: runNowRoute,
   sendTest: sendTestRoute,
+  previewTimes: previewTimesRoute,
 });

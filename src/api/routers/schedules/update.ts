@@ -1,4 +1,3 @@
-import { quotasFromEnv } from "../../../quotas/account-quotas.js";
 import { updateSchedule } from "../../../schedules/schedule.service.js";
 import { toScheduleDto } from "../../../schedules/schedule.dto.js";
 import { authedProcedure } from "../../trpc.js";
@@ -6,5 +5,5 @@ import { ZUpdateScheduleInput } from "./update.types.js";
 
 export const updateScheduleRoute = authedProcedure.input(ZUpdateScheduleInput).mutation(async ({ ctx, input }) => {
   const { id, ...patch } = input;
-  return toScheduleDto(await updateSchedule(ctx.trx, id, patch, quotasFromEnv(ctx.deps.env)));
+  return toScheduleDto(await updateSchedule(ctx.trx, id, patch));
 });

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { updateScheduleFields } from "../../../schedules/schedule.rules.js";
 import { ZScheduleId } from "./by-id.types.js";
 

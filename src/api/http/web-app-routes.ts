@@ -1,0 +1,62 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { Router, type Response } from "express";
+
+/** dist/web sits three levels above both src/api/http and dist/api/http. */
+export const WEB_APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../dist/web");
+
+/** The browser app's client-side routes; each answers with index.html. */
+const APP_ROUTES = ["/", "/sign-in", "/schedules", "/schedules/*rest", "/suppressions"];
+
+/**
+ * No inline script anywhere, nothing from another origin, never framed. Inline styles are allowed
+ * for the report preview, which is the report's own HTML (with its <style>) in a sandboxed
+ * srcdoc iframe that inherits this policy and runs no script.
+ */
+export const WEB_APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+function securityHeaders(res: Response): void {
+  res.setHeader("Content-Security-Policy", WEB_APP_CSP);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Referrer-Policy", "no-referrer");
+}
+
+/**
+ * Serves the built browser app (`vite build` into dist/web): content-hashed files under /assets/
+ * are cached for a year, index.html never, so a deploy is picked up on the next navigation.
+ */
+export function webAppRoutes(dir: string = WEB_APP_DIR): Router {
+  const routes = Router();
+  routes.use(
+    "/assets",
+    (_req, res, next) => {
+      securityHeaders(res);
+      next();
+    },
+    express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, fallthrough: false }),
+  );
+  const index = path.join(dir, "index.html");
+  routes.get(APP_ROUTES, (_req, res) => {
+    securityHeaders(res);
+    res.setHeader("Cache-Control", "no-cache");
+    if (!existsSync(index)) {
+      res.status(503).type("text/plain").send("The web app is not built: run `npm run build` (npm start builds it on first start).\n");
+      return;
+    }
+    res.sendFile(index);
+  });
+  return routes;
+}

@@ -1,0 +1,305 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import pino from "pino";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount, revokeApiKey } from "../../src/accounts/account.repository.js";
+import { buildWebApp } from "../../src/api/http/build-web-app.js";
+import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
+import { postgresUp, rabbitUp } from "../support/services.js";
+import { startWorkerFixture, type WorkerFixture } from "../support/worker-fixture.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const up = (await postgresUp()) && (await rabbitUp());
+if (!existsSync(CHROMIUM)) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
+  console.warn(`skipping: ${CHROMIUM} is missing`);
+}
+const SCREENSHOTS = process.env.WEB_SCREENSHOTS_DIR;
+const POLL = { timeout: 120_000, interval: 250 };
+
+/**
+ * The web app in a real browser (Debian's Chromium through playwright-core) against the real api
+ * on real Postgres, with RabbitMQ, a report worker rendering PDFs, s3rver and an SMTP server.
+ * The steps share one browser and run in order, as a user would.
+ */
+describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout: 300_000 }, () => {
+  let fx: WorkerFixture;
+  let server: RunningServer;
+  let webDir: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let keyA: string;
+  let keyB: string;
+  let keyBPrefix: string;
+  let accountA: string;
+  let base: string;
+  let scheduleId: string;
+
+  async function axe(p: Page, name: string) {
+    const result = await new AxeBuilder({ page: p }).analyze();
+    const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${name}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+    if (SCREENSHOTS) await p.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  beforeAll(async () => {
+    webDir = await mkdtemp(path.join(os.tmpdir(), "mr-web-"));
+    await buildWebApp(webDir);
+    fx = await startWorkerFixture();
+    const a = await createAccount(fx.db, "Harbor Homes");
+    const b = await createAccount(fx.db, "Other Brokerage");
+    keyA = a.apiKey;
+    accountA = a.account.id;
+    keyB = b.apiKey;
+    keyBPrefix = b.keyPrefix;
+    server = await listen(
+      createApiApp({ env: fx.env, db: fx.db, logger: pino({ level: "silent" }), queue: fx.queue, store: fx.store, webAppDir: webDir }),
+      0,
+      "127.0.0.1",
+    );
+    base = server.url;
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Generous waits: on a loaded shared machine a cold page can take many seconds. No assertion
+    // here is about speed (that is bench:web).
+    context.setDefaultTimeout(120_000);
+    page = await context.newPage();
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close(1_000);
+    await fx?.close();
+    if (webDir) await rm(webDir, { recursive: true, force: true });
+  });
+
+  it("serves the app with a strict CSP, nosniff, no framing, and long-cached hashed assets", async () => {
+    const res = await fetch(`${base}/schedules`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("cache-control")).toBe("no-cache");
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const js = await fetch(`${base}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("cache-control")).toContain("immutable");
+    expect(js.headers.get("cache-control")).toContain("max-age=31536000");
+  });
+
+  it("protected pages redirect to sign-in; a wrong key is refused beside the field", async () => {
+    await page.goto(`${base}/schedules`);
+    await page.waitForURL(/\/sign-in\?next=%2Fschedules/);
+    await axe(page, "sign-in");
+    await page.getByLabel("API key").fill("mr_00000000_notarealkeynotarealkeynotarealkeynotare");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("#api-key-error").textContent(), POLL).toContain("unknown or revoked");
+  });
+
+  it("signs in with a key: an httpOnly, SameSite=Strict session cookie, not the key", async () => {
+    await page.getByLabel("API key").fill(keyA);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${base}/schedules`);
+    await page.getByText("No schedules yet").waitFor();
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: "mr_session", httpOnly: true, sameSite: "Strict" });
+    expect(cookies[0]!.value).not.toContain(keyA);
+    await axe(page, "schedules-empty");
+  });
+
+  it("create with invalid input: each field's rule beside it, nothing created", async () => {
+    await page.getByRole("link", { name: "New schedule" }).first().click();
+    await page.waitForURL(`${base}/schedules/new`);
+    await page.getByLabel("Lookback (days)").fill("0");
+    await page.getByLabel("Recipients", { exact: true }).fill("not-an-email");
+    await page.getByLabel("Recipients", { exact: true }).press("Enter");
+    await page.getByRole("button", { name: "Create schedule" }).click();
+    await expect.poll(() => page.locator("#name-error").textContent(), POLL).toContain("must be 1 to 200 characters");
+    expect(await page.locator("#city-error").textContent()).toContain("a city or at least one ZIP code is required");
+    expect(await page.locator("#lookback_days-error").textContent()).toContain("must be 1 to 365");
+    expect(await page.locator("#recipients-error").textContent()).toContain("must be a valid email address");
+    expect(await page.getByLabel("Name").getAttribute("aria-invalid")).toBe("true");
+    const count = await fx.db.selectFrom("schedules").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+    await axe(page, "new-schedule-errors");
+  });
+
+  it("create with valid input: it appears in the list with its next run", async () => {
+    await page.getByLabel("Name").fill("Harbor weekly");
+    await page.getByLabel("City").fill("San Diego");
+    await page.getByLabel("ZIP codes", { exact: true }).fill("92101, 92103");
+    await page.getByLabel("ZIP codes", { exact: true }).press("Enter");
+    await page.getByLabel("Lookback (days)").fill("30");
+    await page.getByRole("button", { name: "Remove not-an-email" }).click();
+    await page.getByLabel("Recipients", { exact: true }).fill("Ana@Example.com\nben@example.com");
+    await page.getByLabel("Recipients", { exact: true }).press("Enter");
+    await page.getByLabel("Cadence").selectOption("weekly");
+    await page.getByLabel("Day of week").selectOption("1");
+    await page.getByLabel("Send time").fill("09:00");
+    await page.getByLabel("Time zone").fill("America/Los_Angeles");
+    await page.getByRole("button", { name: "Create schedule" }).click();
+    await page.waitForURL(`${base}/schedules`);
+    const row = page.locator("tr", { hasText: "Harbor weekly" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("Mondays at 09:00, America/Los_Angeles");
+    expect(await row.textContent()).toMatch(/Mon, \w+ \d+, \d{4}, 09:00 (PST|PDT)/);
+    const saved = await fx.db.selectFrom("schedules").selectAll().executeTakeFirstOrThrow();
+    scheduleId = saved.id;
+    expect(saved).toMatchObject({ account_id: accountA, recipients: ["ana@example.com", "ben@example.com"], zip_codes: ["92101", "92103"] });
+    await axe(page, "schedules");
+  });
+
+  it("Next 5 sends for a New York 02:30 daily schedule marks the spring-forward day's 03:30", async () => {
+    const p = await context.newPage();
+    // The browser's clock says 12 March 2027; the list starts from the browser's now.
+    await p.clock.setFixedTime(new Date("2027-03-12T12:00:00Z"));
+    await p.goto(`${base}/schedules/new`);
+    await p.getByLabel("Cadence").selectOption("daily");
+    await p.getByLabel("Send time").fill("02:30");
+    await p.getByLabel("Time zone").fill("America/New_York");
+    const shifted = p.locator(".next-sends li.shifted");
+    await shifted.waitFor();
+    expect(await shifted.count()).toBe(1);
+    expect(await shifted.textContent()).toMatch(/Sun, Mar 14, 2027, 03:30 EDT.*shifted/);
+    const items = await p.locator(".next-sends li").allTextContents();
+    expect(items).toHaveLength(5);
+    expect(items[0]).toContain("Sat, Mar 13, 2027, 02:30 EST");
+    expect(items[2]).toContain("Mon, Mar 15, 2027, 02:30 EDT");
+    await p.close();
+  });
+
+  it("pause and resume with the Active switch", async () => {
+    const toggle = page.getByRole("switch", { name: "Active: Harbor weekly" });
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute("aria-checked"), POLL).toBe("false");
+    await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(false);
+    await toggle.click();
+    await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(true);
+    expect(await toggle.textContent()).toBe("Active");
+  });
+
+  it("edit and save sends only the changed fields", async () => {
+    await page.getByRole("link", { name: "Harbor weekly" }).click();
+    await page.waitForURL(`${base}/schedules/${scheduleId}`);
+    await page.getByLabel("Name").waitFor();
+    expect(await page.getByLabel("Name").inputValue()).toBe("Harbor weekly");
+    await axe(page, "edit-schedule");
+    const sent = page.waitForRequest((r) => r.url().includes("/trpc/schedules.update"));
+    await page.getByLabel("Name").fill("Harbor Monday");
+    await page.getByRole("button", { name: "Save" }).click();
+    const body = JSON.parse((await sent).postData() ?? "{}");
+    expect(Object.keys(body["0"]).sort()).toEqual(["id", "name"]);
+    await page.getByText("Saved: name.").waitFor();
+    expect((await fx.db.selectFrom("schedules").select("name").executeTakeFirstOrThrow()).name).toBe("Harbor Monday");
+  });
+
+  it("Run now: the run appears and reaches completed without a reload; Open report gives a PDF", async () => {
+    await page.getByRole("button", { name: "Run now" }).click();
+    await page.getByText("Run started").waitFor();
+    await page.getByRole("link", { name: "Runs" }).click();
+    await page.waitForURL(`${base}/schedules/${scheduleId}/runs`);
+    const navigations: string[] = [];
+    page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
+    await page.locator(".status-completed").first().waitFor({ timeout: 90_000 });
+    expect(navigations).toEqual([]);
+    await page.getByRole("button", { name: "Show outcomes" }).click();
+    const link = page.getByRole("link", { name: "Open report" });
+    await link.waitFor();
+    const pdf = await page.request.get((await link.getAttribute("href"))!);
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+    await expect.poll(() => page.locator(".outcomes li").count(), POLL).toBe(2);
+    expect(await page.locator(".outcomes").textContent()).toContain("sent");
+    await axe(page, "runs");
+  });
+
+  it("a suppressed recipient shows as suppressed in the next run's outcomes", async () => {
+    await page.getByRole("link", { name: "Suppressions" }).click();
+    await page.getByLabel("Email address").fill("Ben@Example.com");
+    await page.getByRole("button", { name: "Suppress" }).click();
+    await page.getByRole("cell", { name: "ben@example.com" }).waitFor();
+    await axe(page, "suppressions");
+    await page.goto(`${base}/schedules/${scheduleId}`);
+    await page.getByRole("button", { name: "Send test" }).click();
+    await page.getByText("Test sent").waitFor();
+    await page.goto(`${base}/schedules/${scheduleId}/runs`);
+    const testRun = page.locator("tr", { hasText: "test" }).first();
+    await testRun.locator(".status-completed, .status-partial").waitFor({ timeout: 90_000 });
+    await testRun.getByRole("button", { name: "Show outcomes" }).click();
+    const ben = page.locator(".outcomes li", { hasText: "ben@example.com" });
+    await ben.waitFor();
+    expect(await ben.textContent()).toContain("suppressed");
+  });
+
+  it("a cookie-authenticated mutation from another origin is refused", async () => {
+    const res = await page.request.post(`${base}/trpc/schedules.delete`, {
+      headers: { Origin: "https://evil.example", "Content-Type": "application/json" },
+      data: { id: scheduleId },
+    });
+    expect(res.status()).toBe(403);
+    const same = await page.request.get(`${base}/trpc/schedules.get?input=${encodeURIComponent(JSON.stringify({ id: scheduleId }))}`);
+    expect(same.status()).toBe(200);
+  });
+
+  it("another account's session sees none of the first account's data", async () => {
+    const other = await browser.newContext();
+    other.setDefaultTimeout(120_000);
+    const p = await other.newPage();
+    await p.goto(`${base}/sign-in#key=${keyB}`);
+    await p.waitForURL(`${base}/schedules`);
+    await p.getByText("No schedules yet").waitFor();
+    expect(p.url()).not.toContain(keyB);
+    await p.goto(`${base}/schedules/${scheduleId}`);
+    await p.getByRole("alert").filter({ hasText: "not found" }).waitFor();
+    // Revoking the key ends the sessions it opened.
+    expect(await revokeApiKey(fx.db, keyBPrefix)).toBe(1);
+    const after = await p.request.get(`${base}/auth/session`);
+    expect(after.status()).toBe(401);
+    await other.close();
+  });
+
+  it("delete asks for confirmation naming the schedule", async () => {
+    await page.goto(`${base}/schedules/${scheduleId}`);
+    await page.getByRole("button", { name: "Delete" }).click();
+    const dialog = page.getByRole("dialog", { name: 'Delete "Harbor Monday"?' });
+    await dialog.waitFor();
+    await axe(page, "delete-dialog");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(await fx.db.selectFrom("schedules").select("id").execute()).toHaveLength(1);
+    await page.getByRole("button", { name: "Delete" }).click();
+    await dialog.getByRole("button", { name: "Delete schedule" }).click();
+    await page.waitForURL(`${base}/schedules`);
+    await page.getByText("No schedules yet").waitFor();
+    expect(await fx.db.selectFrom("schedules").select("id").execute()).toHaveLength(0);
+  });
+
+  it("is usable at 375 px wide", async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${base}/schedules/new`);
+    await page.getByLabel("Name").waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await axe(page, "new-schedule-375");
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it("sign out ends the session: protected pages redirect to sign-in and the old cookie is dead", async () => {
+    await page.goto(`${base}/schedules`);
+    const [cookie] = await context.cookies();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto(`${base}/suppressions`);
+    await page.waitForURL(/\/sign-in\?next=%2Fsuppressions/);
+    const replay = await fetch(`${base}/trpc/schedules.list`, { headers: { Cookie: `mr_session=${cookie!.value}` } });
+    expect(replay.status).toBe(401);
+  });
+});

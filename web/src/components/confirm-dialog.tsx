@@ -1,0 +1,48 @@
+import { useEffect, useRef, type ReactNode } from "react";
+
+/**
+ * A modal confirmation on the native <dialog>: showModal() makes the rest of the page inert, so
+ * focus stays inside; Escape cancels; focus returns to what opened it.
+ */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  busy?: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (props.open && !dialog.open) {
+      const opener = document.activeElement as HTMLElement | null;
+      dialog.showModal();
+      return () => opener?.focus();
+    }
+    if (!props.open && dialog.open) dialog.close();
+  }, [props.open]);
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby="dialog-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+    >
+      <h2 id="dialog-title">{props.title}</h2>
+      <div>{props.children}</div>
+      <div className="actions">
+        <button type="button" className="danger" onClick={props.onConfirm} disabled={props.busy}>
+          {props.confirmLabel}
+        </button>
+        <button type="button" className="secondary" onClick={props.onCancel} autoFocus>
+          Cancel
+        </button>
+      </div>
+    </dialog>
+  );
+}

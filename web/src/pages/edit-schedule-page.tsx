@@ -1,0 +1,106 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { Link, useLocation } from "wouter";
+import { describeError, useTRPC } from "../api.js";
+import { ConfirmDialog } from "../components/confirm-dialog.js";
+import { ErrorText, Page } from "../components/page.js";
+import { ReportPreview } from "../components/report-preview.js";
+import { ScheduleForm } from "../components/schedule-form.js";
+import { changedFields, scheduleToForm } from "../schedule-form-values.js";
+
+export function EditSchedulePage(props: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const schedule = useQuery(trpc.schedules.get.queryOptions({ id: props.id }));
+  const saved = useMemo(() => (schedule.data ? scheduleToForm(schedule.data) : undefined), [schedule.data]);
+  const [confirming, setConfirming] = useState(false);
+  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+
+  const update = useMutation(trpc.schedules.update.mutationOptions());
+  const remove = useMutation(trpc.schedules.delete.mutationOptions());
+  const runNow = useMutation(trpc.schedules.runNow.mutationOptions());
+  const sendTest = useMutation(trpc.schedules.sendTest.mutationOptions());
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.schedules.pathKey() });
+
+  if (schedule.isPending) return <p className="loading">Loading schedule…</p>;
+  if (schedule.isError) return <ErrorText error={schedule.error} />;
+  const s = schedule.data;
+
+  async function act(what: string, run: () => Promise<unknown>, done: string) {
+    setNotice(null);
+    try {
+      await run();
+      setNotice({ kind: "ok", text: done });
+      await invalidate();
+    } catch (error) {
+      setNotice({ kind: "error", text: `${what} failed: ${describeError(error).message}` });
+    }
+  }
+
+  return (
+    <Page
+      title={`Edit ${s.name}`}
+      actions={
+        <>
+          <Link href={`/schedules/${s.id}/runs`} className="button secondary">
+            Runs
+          </Link>
+          <button type="button" className="secondary" onClick={() => act("Run now", () => runNow.mutateAsync({ id: s.id }), "Run started: see Runs for its progress.")}>
+            Run now
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => act("Send test", () => sendTest.mutateAsync({ id: s.id }), `Test sent to ${s.recipients.length} recipient(s): see Runs.`)}
+          >
+            Send test
+          </button>
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        </>
+      }
+    >
+      <div aria-live="polite">{notice ? <p className={notice.kind === "ok" ? "notice" : "error"} role={notice.kind === "error" ? "alert" : "status"}>{notice.text}</p> : null}</div>
+      <ScheduleForm
+        key={s.updated_at}
+        initial={saved!}
+        submitLabel="Save"
+        extra={(values) => <ReportPreview values={values} />}
+        onSubmit={async (values) => {
+          const patch = changedFields(saved!, values);
+          if (Object.keys(patch).length === 0) {
+            setNotice({ kind: "ok", text: "Nothing changed." });
+            return;
+          }
+          await update.mutateAsync({ id: s.id, ...patch });
+          setNotice({ kind: "ok", text: `Saved: ${Object.keys(patch).join(", ")}.` });
+          await invalidate();
+        }}
+      />
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete "${s.name}"?`}
+        confirmLabel="Delete schedule"
+        busy={remove.isPending}
+        onCancel={() => setConfirming(false)}
+        onConfirm={async () => {
+          try {
+            await remove.mutateAsync({ id: s.id });
+            setConfirming(false);
+            await queryClient.invalidateQueries({ queryKey: trpc.schedules.list.pathKey() });
+            navigate("/schedules");
+          } catch (error) {
+            setConfirming(false);
+            setNotice({ kind: "error", text: `Delete failed: ${describeError(error).message}` });
+          }
+        }}
+      >
+        <p>
+          The schedule and its run history are removed. Reports already sent and the email log stay. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </Page>
+  );
+}
