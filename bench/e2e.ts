@@ -10,7 +10,10 @@
  * There is no reference or ceiling for this one: the target is ≤ 150 s for 1,000 with zero
  * duplicates and zero lost.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { postgresUp, rabbitUp } from "../test/support/services.js";
+import { startCpuAccounting, type CpuBreakdown } from "../test/e2e/harness/cpu-accounting.js";
 import { chromiumAvailable } from "../test/e2e/harness/fault-drivers.js";
 import { runScenario } from "../test/e2e/harness/run-scenario.js";
 
@@ -32,17 +35,49 @@ if (!((await postgresUp()) && (await rabbitUp()) && chromiumAvailable())) {
   process.exit(1);
 }
 
+/** Mean milliseconds per finished run for each stage, from the workers' "run finished" log lines. */
+function stageMeans(logDir: string): { runs: number; ms: Record<string, number> } {
+  const sums: Record<string, number> = {};
+  let runs = 0;
+  for (const file of readdirSync(logDir).filter((f) => f.startsWith("worker-"))) {
+    for (const line of readFileSync(path.join(logDir, file), "utf8").split("\n")) {
+      if (!line.includes('"run finished"')) continue;
+      try {
+        const entry = JSON.parse(line) as { ms?: { stages: Record<string, number>; db: number; total: number } };
+        if (!entry.ms) continue;
+        runs++;
+        for (const [stage, ms] of Object.entries(entry.ms.stages)) sums[stage] = (sums[stage] ?? 0) + ms;
+        sums.db_total = (sums.db_total ?? 0) + entry.ms.db;
+        sums.job_total = (sums.job_total ?? 0) + entry.ms.total;
+      } catch {
+        // a line cut short by a kill
+      }
+    }
+  }
+  return { runs, ms: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round((v / Math.max(1, runs)) * 10) / 10])) };
+}
+
+let cpu: ReturnType<typeof startCpuAccounting> | undefined;
 const { report, dueToInboxMs, system } = await runScenario({
   system: {
     name: `bench e2e ${n}`,
     accounts: Math.min(20, n),
     schedules: n,
     seed: { recipientsPerSchedule: 3, suppressEvery: 0, attachEvery: 0 },
-    logLevel: "warn",
+    // info: the workers' "run finished" lines carry each job's stage timings.
+    logLevel: "info",
+  },
+  // The accounting starts before the first tick, so every tick is counted.
+  cronFirst: false,
+  during: async (s) => {
+    cpu = startCpuAccounting(s);
+    await cpu.ready;
   },
   tickIntervalMs: 60_000,
   finalTimeoutMs: 60 * 60_000,
 });
+const breakdown: CpuBreakdown = await cpu!.finish();
+const stages = stageMeans(system.logDir);
 
 const seconds = (dueToInboxMs ?? NaN) / 1000;
 const completed = report.statuses.completed ?? 0;
@@ -52,6 +87,14 @@ console.log(
     `${ticks} tick processes; violations ${report.violations.length}`,
 );
 for (const v of report.violations) console.log(`  violation: ${v}`);
+const perReport = (seconds: number) => Math.round((seconds * 1000) / Math.max(1, completed));
+console.log(`CPU seconds by process kind (${breakdown.total} s for the scenario; RabbitMQ and the other Postgres processes are shared with the machine):`);
+for (const [kind, s] of Object.entries(breakdown.seconds)) console.log(`  ${kind.padEnd(20)} ${String(s).padStart(8)} s  ${String(perReport(s)).padStart(5)} CPU-ms/report`);
+console.log(`wall ms per report by stage (mean of ${stages.runs} runs): ${JSON.stringify(stages.ms)}`);
+const cpuMsPerReport = perReport(breakdown.total + breakdown.seconds.rabbitmq);
+// The machine has 2 cores: if nothing else ran, the scenario could not take less than this.
+const cpuFloorSeconds = (cpuMsPerReport * n) / 1000 / 2;
+console.log(`CPU floor on 2 cores: ${cpuMsPerReport} CPU-ms/report × ${n} ÷ 2 = ${cpuFloorSeconds.toFixed(1)} s; measured ${seconds.toFixed(1)} s (${(seconds / cpuFloorSeconds).toFixed(2)}×)`);
 console.log(
   JSON.stringify({
     bench: "e2e",
@@ -66,6 +109,11 @@ console.log(
     duplicates: report.duplicates,
     lost: report.lost,
     schedules: n,
+    cpu_ms_per_report: cpuMsPerReport,
+    cpu_floor_s: Number(cpuFloorSeconds.toFixed(1)),
+    vs_cpu_floor: Number((seconds / cpuFloorSeconds).toFixed(2)),
+    cpu_s: breakdown.seconds,
+    stage_ms: stages.ms,
   }),
 );
 process.exit(report.violations.length === 0 ? 0 : 1);

@@ -12,6 +12,13 @@ export const CHROMIUM_ARGS = [
   // Full Chromium's new headless mode opens two omnibox WebUI pages in every window, and every
   // browser context gets its own window: these pages were a fifth of a job's CPU.
   "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup",
+  // No route out. Request interception sees only what a page fetches; the browser's own requests
+  // (prefetch, preconnect) go around it. So every request is sent to a proxy whose name resolves
+  // nowhere, loopback included (Chromium bypasses proxies for it unless told), and every host
+  // name fails to resolve: nothing leaves the browser, by address or by name.
+  "--proxy-server=http://no-route.invalid:9",
+  "--proxy-bypass-list=<-loopback>",
+  "--host-resolver-rules=MAP * ~NOTFOUND",
 ];
 
 /**

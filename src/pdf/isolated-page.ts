@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Browser, CDPSession } from "puppeteer-core";
 import { PAPER_SIZES_IN_INCHES, type PaperFormat } from "./chromium-launch.js";
 
@@ -149,18 +150,41 @@ export async function printIsolatedPage(page: IsolatedPage, html: string, format
   }
 }
 
-async function print(page: IsolatedPage, html: string, format: PaperFormat): Promise<Buffer> {
+/** The page was about to print something other than this job's document. */
+export class StaleDocumentError extends Error {
+  constructor() {
+    super("the page did not show this job's document when it was about to print");
+    this.name = "StaleDocumentError";
+  }
+}
+
+/** Replaces the page's document and waits for its load event. */
+async function setDocument(page: IsolatedPage, html: string): Promise<void> {
   const { session } = page;
   const loaded = new Promise<void>((resolve) => session.once("Page.loadEventFired", () => resolve()));
   await session.send("Page.setDocumentContent", { frameId: page.frameId, html });
   await loaded;
+}
+
+/** Empties a page between two jobs, so a report stays in a renderer only while it is printed. */
+export async function clearIsolatedPage(page: IsolatedPage): Promise<void> {
+  await setDocument(page, "<!doctype html><title></title>");
+}
+
+async function print(page: IsolatedPage, html: string, format: PaperFormat): Promise<Buffer> {
+  const { session } = page;
+  // A page serves job after job: a comment before the doctype (it changes nothing in how the
+  // document parses) names this job, and the page must show it before anything is printed.
+  const nonce = `job-${randomUUID()}`;
+  await setDocument(page, `<!--${nonce}-->${html}`);
   // Fonts embedded as data: URLs may still be decoding at the load event. Page scripts are off,
   // but DevTools evaluation still runs.
-  await session.send("Runtime.evaluate", {
-    expression: "document.fonts.ready.then(() => true)",
+  const { result } = await session.send("Runtime.evaluate", {
+    expression: "document.fonts.ready.then(() => document.firstChild && document.firstChild.nodeType === 8 ? document.firstChild.data : null)",
     awaitPromise: true,
     returnByValue: true,
   });
+  if (result.value !== nonce) throw new StaleDocumentError();
   const paper = PAPER_SIZES_IN_INCHES[format];
   const { data } = await session.send("Page.printToPDF", {
     paperWidth: paper.width,

@@ -12,8 +12,10 @@ import {
   createCrashWatch,
   openIsolatedPage,
   PageCrashedError,
+  clearIsolatedPage,
   printIsolatedPage,
   ReportNavigatedError,
+  StaleDocumentError,
   type CrashWatch,
   type IsolatedPage,
 } from "./isolated-page.js";
@@ -33,6 +35,8 @@ export interface PdfRenderer {
 export interface BrowserPdfRenderer extends PdfRenderer {
   /** The running browser's process id, undefined while none runs. For tests and diagnostics. */
   readonly browserPid: number | undefined;
+  /** Browser contexts (pages) opened so far, warm ones included. For tests and diagnostics. */
+  readonly pagesOpened: number;
 }
 
 /**
@@ -59,10 +63,19 @@ export interface BrowserPdfRendererOptions {
   /** Relaunch the browser after this many jobs, to bound memory that leaks across contexts. */
   maxJobsPerBrowser?: number;
   /**
-   * Blank isolated pages opened ahead of demand. Each job still gets a context nobody used
-   * before; opening it while the worker waits on the network takes its cost off the job.
+   * Blank isolated pages opened ahead of demand; opening one while the worker waits on the
+   * network takes its cost off the job.
    */
   warmPages?: number;
+  /**
+   * Print the next report on the page the last one used (default true) instead of a new context
+   * per job. A new context means a new renderer process, whose start-up (V8, Blink, fonts) cost
+   * far more CPU than the report itself. What keeps one job from seeing another is unchanged:
+   * scripts are off, every request fails, the document is replaced whole (and checked to be this
+   * job's before printing) and emptied after; a page that failed, crashed or ran out of time is
+   * closed, not reused; each page still has a context of its own.
+   */
+  reusePages?: boolean;
   defaultTimeoutMs?: number;
   logger?: Logger;
 }
@@ -92,6 +105,7 @@ const TIMEOUTS_BEFORE_RECYCLE = 2;
 export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): BrowserPdfRenderer {
   const maxJobsPerBrowser = options.maxJobsPerBrowser ?? 200;
   const warmPages = options.warmPages ?? 2;
+  const reusePages = options.reusePages ?? true;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
   const logger = options.logger;
   if (!Number.isInteger(maxJobsPerBrowser) || maxJobsPerBrowser < 1) {
@@ -106,6 +120,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   const live = new Set<BrowserGeneration>();
   let launching: Promise<BrowserGeneration> | undefined;
   let launches = 0;
+  let pagesOpened = 0;
   let closed = false;
 
   async function launch(): Promise<BrowserGeneration> {
@@ -216,7 +231,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   function refillWarmPages(generation: BrowserGeneration): void {
     while (!closed && !generation.dead && !generation.retiring && generation.warm.length < warmPages) {
       generation.warm.push(
-        openIsolatedPage(generation.browser, generation.session, generation.crashWatch).catch((error: unknown) => {
+        openPage(generation).catch((error: unknown) => {
           logger?.debug({ err: messageOf(error) }, "could not open a warm page");
           return undefined;
         }),
@@ -229,6 +244,11 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     const page = warm ? await warm : undefined;
     if (page && !page.session.detached && !page.hasCrashed) return page;
     if (page) await page.close().catch(() => undefined);
+    return openPage(generation);
+  }
+
+  function openPage(generation: BrowserGeneration): Promise<IsolatedPage> {
+    pagesOpened++;
     return openIsolatedPage(generation.browser, generation.session, generation.crashWatch);
   }
 
@@ -263,9 +283,10 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       const acquired = generation;
       pagePromise = takePage(acquired);
       const page = await Promise.race([pagePromise, deadline]);
+      const blockedBefore = page.blockedRequests;
       const pdf = await Promise.race([printIsolatedPage(page, html, format), page.crashed, deadline]);
-      if (page.blockedRequests > 0) {
-        logger?.warn({ blockedRequests: page.blockedRequests }, "report HTML asked for remote resources; they were blocked");
+      if (page.blockedRequests > blockedBefore) {
+        logger?.warn({ blockedRequests: page.blockedRequests - blockedBefore }, "report HTML asked for remote resources; they were blocked");
       }
       acquired.timeoutsInARow = 0;
       rendered = true;
@@ -279,12 +300,27 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
       throw failure;
     } finally {
       clearTimeout(timer);
-      const closing = pagePromise?.then((page) => page.close());
-      // After a success the context is gone before the caller continues, which bounds how many
-      // exist. After a failure the browser may be stuck: the caller hears of it at once, and the
-      // context goes when it can (or with the browser).
-      if (closing && rendered) await withGrace(closing).catch(() => undefined);
-      else closing?.catch(() => undefined);
+      if (rendered && reusePages && generation && !generation.retiring && !generation.dead && pagePromise) {
+        // Handed out again only once emptied; first in line, before any fresh page.
+        generation.warm.unshift(
+          pagePromise.then(async (page) => {
+            try {
+              await withGrace(clearIsolatedPage(page));
+              return page;
+            } catch (error) {
+              await page.close().catch(() => undefined);
+              throw error;
+            }
+          }).catch(() => undefined),
+        );
+      } else {
+        const closing = pagePromise?.then((page) => page.close());
+        // After a success the context is gone before the caller continues, which bounds how many
+        // exist. After a failure the browser may be stuck: the caller hears of it at once, and the
+        // context goes when it can (or with the browser).
+        if (closing && rendered) await withGrace(closing).catch(() => undefined);
+        else closing?.catch(() => undefined);
+      }
       if (generation) {
         release(generation);
         // Opened after this job, not during it, so it never competes with the job for CPU.
@@ -318,6 +354,9 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     get restarts() {
       return Math.max(0, launches - 1);
     },
+    get pagesOpened() {
+      return pagesOpened;
+    },
     get browserPid() {
       return current && !current.dead ? current.pid : undefined;
     },
@@ -333,7 +372,8 @@ function classify(error: unknown, generation: BrowserGeneration | undefined): Pd
     (error instanceof Error && error.name === "TargetCloseError") ||
     error instanceof ConnectionClosedError ||
     error instanceof TimeoutError ||
-    error instanceof PageCrashedError
+    error instanceof PageCrashedError ||
+    error instanceof StaleDocumentError
   ) {
     return new PdfRenderError(`Chromium failed while rendering: ${messageOf(error)}`, true, { cause: error });
   }

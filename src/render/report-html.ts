@@ -72,6 +72,12 @@ export function headlineFigures(figures: MarketFigures, reportType: ReportType =
  * Every string that comes from an account (schedule name, city, ZIPs, account name) is escaped by
  * the `html` template.
  */
+/**
+ * Defence in depth for a report opened anywhere (Chromium printing it, a browser showing the
+ * stored HTML): even markup that slipped past escaping could load nothing and run nothing.
+ */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
+
 export function renderReportHtml(input: ReportHtmlInput): string {
   if (!isReportType(input.reportType)) throw new Error(`reportType: "${String(input.reportType)}" is not a supported report type`);
   const { figures, period } = input;
@@ -86,6 +92,7 @@ export function renderReportHtml(input: ReportHtmlInput): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="market-reports">
 <title>${title} · ${area.title} · ${range}</title>

@@ -148,6 +148,48 @@ for (const executablePath of browsers) {
       }
     });
 
+    it("has no route out: prefetch, preconnect and DNS hints reach no server, by address or by name", async () => {
+      const requests: string[] = [];
+      const server = http.createServer((req, res) => {
+        requests.push(`${req.method} ${req.url}`);
+        res.end("x");
+      });
+      server.on("connection", () => requests.push("connection"));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        // Browser-initiated requests (prefetch, preconnect) never pass the page's request
+        // interception; only the browser's own network settings can stop them.
+        const hints = ["127.0.0.1", "localhost"]
+          .map(
+            (host) =>
+              `<link rel="prefetch" href="http://${host}:${port}/prefetch"><link rel="preconnect" href="http://${host}:${port}">` +
+              `<link rel="dns-prefetch" href="http://${host}:${port}"><link rel="preload" as="image" href="http://${host}:${port}/preload.png">`,
+          )
+          .join("");
+        for (let i = 0; i < 3; i++) {
+          const pdf = await renderer.render(`<!doctype html><html><head>${hints}</head><body><p>hinted ${i}</p><a href="http://127.0.0.1:${port}/link">link</a></body></html>`);
+          expect(await pdfText(pdf)).toContain(`hinted ${i}`);
+        }
+        // Prefetches go out once the page is idle, after the print: give them time to arrive.
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect(requests).toEqual([]);
+      } finally {
+        server.close();
+      }
+    });
+
+    it("prints each job's own document on a page that served other jobs before", async () => {
+      const opened = renderer.pagesOpened;
+      for (let i = 0; i < 6; i++) {
+        const text = await pdfText(await renderer.render(report(`Sequential account ${i}`)));
+        expect(text).toContain(`Sequential account ${i}`);
+        for (let j = 0; j < 6; j++) if (j !== i) expect(text).not.toContain(`Sequential account ${j}`);
+      }
+      // One page served them all, beside the warm ones opened ahead of demand.
+      expect(renderer.pagesOpened - opened).toBeLessThanOrEqual(2);
+    });
+
     it("refuses a report that tries to navigate away instead of printing something else", async () => {
       for (const target of ["url=http://127.0.0.1:9/elsewhere", ""]) {
         const html = `<!doctype html><html><head><meta http-equiv="refresh" content="0;${target}"></head><body><p>report</p></body></html>`;

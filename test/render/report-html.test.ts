@@ -46,6 +46,10 @@ describe("renderReportHtml", () => {
     expect(letter).toContain("@page { size: letter;");
     expect(letter).toContain("@media print");
     expect(letter).not.toMatch(/<script|<link|src="http|url\(/);
+    // The policy comes before anything it governs.
+    const csp = letter.indexOf(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:; font-src data:">`);
+    expect(csp).toBeGreaterThan(0);
+    expect(csp).toBeLessThan(letter.indexOf("<style>"));
     expect(renderReportHtml(input({ paper: "a4" }))).toContain("@page { size: A4;");
   });
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
+import { findChromium } from "../../../src/pdf/find-chromium.js";
 import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
 import { AMQP_URL } from "../../support/services.js";
@@ -18,7 +19,8 @@ import { startSmtpRecorder, type SmtpRecorder } from "./smtp-recorder.js";
 import { tickLauncher, type TickLauncher } from "./tick-cron.js";
 import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** The browser production uses (the image sets the headless shell), found the way the worker finds it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? findChromium() ?? "/usr/bin/chromium";
 const UNSUBSCRIBE_SECRET = "e2e-unsubscribe-secret-0123456789";
 export const E2E_RETRY_DELAYS_MS: readonly number[] = [3_000, 6_000, 12_000, 24_000, 48_000];
 

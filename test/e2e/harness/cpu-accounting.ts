@@ -1,0 +1,159 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../../src/db/database.js";
+import type { E2eSystem } from "./e2e-system.js";
+
+/**
+ * CPU seconds a scenario cost, per kind of process, read from /proc (user + system time): the
+ * worker processes, their Chromium (renderers apart from the rest), the api, the ticks, the
+ * Postgres backends serving the scenario's database, RabbitMQ, and this process (s3rver, the
+ * SMTP server and the harness itself). On a shared machine CPU time is what stays comparable
+ * between runs when wall time does not.
+ */
+export interface CpuBreakdown {
+  /** CPU seconds per kind. */
+  seconds: Record<CpuKind, number>;
+  /** Everything above that belongs to the scenario (RabbitMQ and other Postgres processes are shared with the machine). */
+  total: number;
+}
+
+export type CpuKind =
+  | "worker_node"
+  | "chromium_renderers"
+  | "chromium_other"
+  | "api"
+  | "ticks"
+  | "postgres_backends"
+  | "postgres_shared"
+  | "rabbitmq"
+  | "harness_s3_smtp";
+
+const KINDS: CpuKind[] = ["worker_node", "chromium_renderers", "chromium_other", "api", "ticks", "postgres_backends", "postgres_shared", "rabbitmq", "harness_s3_smtp"];
+const SHARED: CpuKind[] = ["postgres_shared", "rabbitmq"];
+const TICKS_PER_SECOND = 100;
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  /** utime + stime of the process itself, in clock ticks. */
+  cpu: number;
+  /** cutime + cstime: children it has waited for. */
+  children: number;
+}
+
+function readStat(pid: number | "self"): ProcStat | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // f[0] is field 3 (state): utime is field 14 → f[11].
+    return { pid: pid === "self" ? process.pid : pid, ppid: Number(f[1]), comm, cpu: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function allProcesses(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat) out.push(stat);
+  }
+  return out;
+}
+
+async function backendPids(db: Kysely<Database>, database: string): Promise<Set<number>> {
+  const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = ${database}`.execute(db);
+  return new Set(rows.map((r) => r.pid));
+}
+
+/**
+ * Starts sampling every `intervalMs`; processes already running count from the first sample.
+ * Processes that exit between samples lose at most their last interval; the ticks, which live
+ * about a second each, are counted instead from what this process reaped (cutime/cstime) minus
+ * the workers (with their Chromium) and the api it reaped too, so ticks also carry those tails.
+ */
+export function startCpuAccounting(system: E2eSystem, intervalMs = 250) {
+  const databaseName = new URL(system.database.url).pathname.slice(1);
+  const first = new Map<number, number>();
+  const last = new Map<number, { kind: CpuKind | "tick"; cpu: number }>();
+  const selfStart = readStat("self")!;
+  let backends = new Set<number>();
+  let sampling: Promise<void> | undefined;
+
+  const sample = async () => {
+    backends = await backendPids(system.db, databaseName).catch(() => backends);
+    const procs = allProcesses();
+    const byParent = new Map<number, ProcStat[]>();
+    for (const p of procs) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
+    const workerPids = new Set(system.workers.slots.flatMap((s) => s.history.map((h) => h.pid)));
+    const tickPids = new Set(system.ticks.launches.map((t) => t.process.pid));
+    const kindOf = new Map<number, CpuKind | "tick">();
+    for (const p of procs) {
+      if (workerPids.has(p.pid)) {
+        kindOf.set(p.pid, "worker_node");
+        const stack = [...(byParent.get(p.pid) ?? [])];
+        while (stack.length) {
+          const c = stack.pop()!;
+          kindOf.set(c.pid, cmdline(c.pid).includes("--type=renderer") ? "chromium_renderers" : "chromium_other");
+          stack.push(...(byParent.get(c.pid) ?? []));
+        }
+      } else if (system.api && p.pid === system.api.pid) kindOf.set(p.pid, "api");
+      else if (tickPids.has(p.pid)) kindOf.set(p.pid, "tick");
+      else if (p.comm === "beam.smp") kindOf.set(p.pid, "rabbitmq");
+      else if (p.comm === "postgres" || p.comm.startsWith("postgres")) kindOf.set(p.pid, backends.has(p.pid) ? "postgres_backends" : "postgres_shared");
+    }
+    for (const p of procs) {
+      const kind = kindOf.get(p.pid);
+      if (!kind) continue;
+      if (!first.has(p.pid)) first.set(p.pid, started ? 0 : p.cpu);
+      last.set(p.pid, { kind, cpu: p.cpu });
+    }
+  };
+
+  let started = false;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = sample().then(() => {
+    started = true;
+    timer = setInterval(() => {
+      sampling ??= sample().finally(() => (sampling = undefined));
+    }, intervalMs);
+  });
+
+  return {
+    ready,
+    /** Call after every process of the scenario has exited. */
+    async finish(): Promise<CpuBreakdown> {
+      await ready;
+      clearInterval(timer);
+      await sampling;
+      const seconds = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<CpuKind, number>;
+      let sampledChildren = 0;
+      for (const [pid, { kind, cpu }] of last) {
+        const used = (cpu - (first.get(pid) ?? 0)) / TICKS_PER_SECOND;
+        if (kind === "tick") continue;
+        seconds[kind] += used;
+        // What this process reaps is each child's whole life, startup included.
+        if (kind === "worker_node" || kind === "api" || kind.startsWith("chromium")) sampledChildren += cpu / TICKS_PER_SECOND;
+      }
+      const self = readStat("self")!;
+      seconds.harness_s3_smtp = (self.cpu - selfStart.cpu) / TICKS_PER_SECOND;
+      const reaped = (self.children - selfStart.children) / TICKS_PER_SECOND;
+      seconds.ticks = Math.max(0, reaped - sampledChildren);
+      const round = (n: number) => Math.round(n * 100) / 100;
+      for (const k of KINDS) seconds[k] = round(seconds[k]);
+      const total = round(KINDS.filter((k) => !SHARED.includes(k)).reduce((sum, k) => sum + seconds[k], 0));
+      return { seconds, total };
+    },
+  };
+}
