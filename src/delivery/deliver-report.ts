@@ -11,7 +11,8 @@ import type { ReportJob } from "../queue/report-job.js";
 import { reportLinkExpiry, signReportLink } from "../report-links/signed-link.js";
 import type { BuiltReport } from "../worker/build-report.js";
 import { startJobTimings, type JobTimings } from "../worker/job-timings.js";
-import { addSuppression, claimRecipient, recordFailed, recordSent, runLog } from "./email-log.repository.js";
+import { addSuppression } from "../suppressions/suppression.repository.js";
+import { claimRecipient, recordFailed, recordSent, runLog } from "./email-log.repository.js";
 
 export interface DeliverySummary {
   recipients: number;

@@ -1,4 +1,3 @@
-import { normalizeEmail } from "../validation/email-address.js";
 import { sql } from "kysely";
 import type { EmailLogRow } from "../db/database.js";
 import type { Tx } from "../db/tenant.js";
@@ -59,25 +58,4 @@ export async function recordSuppressed(trx: Tx, input: Omit<ClaimInput, "subject
 
 export function runLog(trx: Tx, runId: string): Promise<EmailLogRow[]> {
   return trx.selectFrom("email_log").selectAll().where("run_id", "=", runId).execute();
-}
-
-/** Lower-cased addresses among `emails` that the account has suppressed. */
-export async function suppressedAmong(trx: Tx, emails: readonly string[]): Promise<Set<string>> {
-  if (emails.length === 0) return new Set();
-  const rows = await trx
-    .selectFrom("email_suppressions")
-    .select("email")
-    .where("email", "=", sql<string>`any(${sql.val(emails.map(normalizeEmail))}::text[])`)
-    .execute();
-  return new Set(rows.map((r) => r.email));
-}
-
-export async function addSuppression(trx: Tx, accountId: string, email: string, reason: string): Promise<boolean> {
-  const inserted = await trx
-    .insertInto("email_suppressions")
-    .values({ account_id: accountId, email: normalizeEmail(email), reason })
-    .onConflict((oc) => oc.columns(["account_id", "email"]).doNothing())
-    .returning("id")
-    .executeTakeFirst();
-  return inserted !== undefined;
 }

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
 import { AppError } from "../errors/app-error.js";
+import { addSuppression } from "../suppressions/suppression.repository.js";
 import { isValidUnsubscribeToken } from "./token.js";
 
 export interface UnsubscribeRequest {
@@ -28,13 +29,6 @@ export async function unsubscribe(
   if (!isValidUnsubscribeToken(secret, email, req.accountId, req.token)) {
     throw new AppError("BAD_REQUEST", "token: is not valid for this email address and account", "token");
   }
-  const inserted = await withTenant(db, req.accountId, (trx) =>
-    trx
-      .insertInto("email_suppressions")
-      .values({ account_id: req.accountId, email, reason: req.reason ?? "unsubscribe" })
-      .onConflict((oc) => oc.columns(["account_id", "email"]).doNothing())
-      .returning("id")
-      .executeTakeFirst(),
-  );
-  return { email, account_id: req.accountId, already_unsubscribed: inserted === undefined };
+  const added = await withTenant(db, req.accountId, (trx) => addSuppression(trx, req.accountId, email, req.reason ?? "unsubscribe"));
+  return { email, account_id: req.accountId, already_unsubscribed: !added };
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { cursorInput } from "../../../db/pagination.js";
+import { EMAIL_STATUSES } from "../../../db/enums.js";
 import { idField, pageLimitField } from "../../../validation/field-rules.js";
+import { timestamp } from "../schedules/schedule.output.js";
 
 export const ZEmailLogInput = z
   .object({
@@ -11,3 +13,25 @@ export const ZEmailLogInput = z
   })
   .strict()
   .prefault({});
+
+export const ZEmailLogEntry = z
+  .object({
+    id: z.guid(),
+    schedule_id: z.guid().nullable(),
+    run_id: z.guid().nullable(),
+    report_id: z.guid().nullable(),
+    provider: z.string().nullable(),
+    to_emails: z.array(z.string()),
+    subject: z.string().nullable(),
+    status: z.enum(EMAIL_STATUSES),
+    response_code: z.int().nullable(),
+    message_id: z.string().nullable(),
+    error: z.string().nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: "EmailLogEntry" });
+
+export const ZEmailLog = z
+  .object({ entries: z.array(ZEmailLogEntry), count: z.int(), next_cursor: z.string().nullable() })
+  .meta({ id: "EmailLog" });

@@ -2,11 +2,12 @@ import { normalizeEmail } from "../../../validation/email-address.js";
 import { publicBaseUrl, unsubscribeSecret } from "../../../config/env.js";
 import { unsubscribeToken, unsubscribeUrl } from "../../../unsubscribe/token.js";
 import { developmentAuthedProcedure } from "../../trpc.js";
-import { ZUnsubscribeTokenInput } from "./unsubscribe.types.js";
+import { ZUnsubscribeTokenInput, ZUnsubscribeTokenResult } from "./unsubscribe.types.js";
 
 /** GET /v1/email/unsubscribe/token in the seed: a testing aid, absent when ENVIRONMENT=production. */
 export const unsubscribeTokenRoute = developmentAuthedProcedure
   .input(ZUnsubscribeTokenInput)
+  .output(ZUnsubscribeTokenResult)
   .query(({ ctx, input }) => {
     const secret = unsubscribeSecret(ctx.deps.env);
     const email = normalizeEmail(input.email);

@@ -13,3 +13,11 @@ export const ZUnsubscribeInput = z
   .strict();
 
 export const ZUnsubscribeTokenInput = z.object({ email: emailAddressField() }).strict();
+
+export const ZUnsubscribeResult = z
+  .object({ email: z.string(), account_id: z.guid(), already_unsubscribed: z.boolean() })
+  .meta({ id: "UnsubscribeResult" });
+
+export const ZUnsubscribeTokenResult = z
+  .object({ email: z.string(), account_id: z.guid(), token: z.string(), url: z.string() })
+  .meta({ id: "UnsubscribeToken" });

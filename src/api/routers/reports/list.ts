@@ -1,11 +1,12 @@
-import { newestFirstPage } from "../../../db/pagination.js";
+import { listReports } from "../../../reports/report.repository.js";
 import { authedProcedure } from "../../trpc.js";
 import { toReportDto } from "./report.dto.js";
-import { ZListReportsInput } from "./reports.types.js";
+import { ZListReportsInput, ZReportList } from "./reports.types.js";
 
-export const listReportsRoute = authedProcedure.input(ZListReportsInput).query(async ({ ctx, input }) => {
-  let query = ctx.trx.selectFrom("report_runs").selectAll();
-  if (input.schedule_id) query = query.where("schedule_id", "=", input.schedule_id);
-  const { page, next_cursor } = await newestFirstPage(query, input.cursor, input.limit);
-  return { reports: page.map(toReportDto), count: page.length, next_cursor };
-});
+export const listReportsRoute = authedProcedure
+  .input(ZListReportsInput)
+  .output(ZReportList)
+  .query(async ({ ctx, input }) => {
+    const { page, next_cursor } = await listReports(ctx.trx, { scheduleId: input.schedule_id, limit: input.limit, cursor: input.cursor });
+    return { reports: page.map(toReportDto), count: page.length, next_cursor };
+  });

@@ -1,11 +1,12 @@
 import type { ReportRun } from "../../../db/database.js";
+import type { ReportRunStatus } from "../../../db/enums.js";
 
 export interface ReportDto {
   id: string;
   schedule_id: string | null;
   run_id: string | null;
   report_type: string;
-  status: string;
+  status: ReportRunStatus;
   period_start: string | null;
   period_end: string | null;
   has_pdf: boolean;

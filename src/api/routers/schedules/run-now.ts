@@ -3,13 +3,14 @@ import { toScheduleRunDto } from "../../../schedules/schedule.dto.js";
 import { accountProcedure } from "../../trpc.js";
 import { requireQueue } from "../../require-dep.js";
 import { ZByIdInput } from "./by-id.types.js";
+import { ZScheduleRun } from "./schedule.output.js";
 
 /**
  * Runs a schedule now as a `manual` run through the tick's publish path; next_run_at is untouched.
  * Once a minute per schedule (CONFLICT otherwise). The run comes back `queued`, or `pending` if
  * the broker was unavailable — the next tick publishes it then.
  */
-export const runNowRoute = accountProcedure.input(ZByIdInput).mutation(async ({ ctx, input }) => {
+export const runNowRoute = accountProcedure.input(ZByIdInput).output(ZScheduleRun).mutation(async ({ ctx, input }) => {
   const run = await createManualRun(ctx.deps.db, requireQueue(ctx.deps), { accountId: ctx.accountId, scheduleId: input.id, kind: "manual" });
   return toScheduleRunDto(run);
 });

@@ -17,3 +17,14 @@ export const ZAddSuppressionInput = z
   })
   .strict();
 export const ZRemoveSuppressionInput = z.object({ email: emailAddressField() }).strict();
+
+export const ZSuppression = z
+  .object({ email: z.string(), reason: z.string().nullable(), created_at: z.iso.datetime() })
+  .meta({ id: "Suppression" });
+export const ZSuppressionList = z
+  .object({ suppressions: z.array(ZSuppression), count: z.int(), next_cursor: z.string().nullable() })
+  .meta({ id: "SuppressionList" });
+export const ZSuppressionAdded = z
+  .object({ email: z.string(), added: z.boolean().meta({ description: "false when the address was already on the list" }) })
+  .meta({ id: "SuppressionAdded" });
+export const ZSuppressionRemoved = z.object({ email: z.string(), removed: z.literal(true) });
