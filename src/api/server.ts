@@ -11,6 +11,8 @@ import { DEFAULT_API_LIMITS, MAX_BATCH_ITEMS, type ApiLimits } from "./api-limit
 import { bearerKey, createContextFromRequest } from "./context.js";
 import { boundedBody } from "./http/bounded-body.js";
 import { reportLinkRoutes } from "./http/report-link-routes.js";
+import { openApiRoutes } from "./openapi/openapi-routes.js";
+import { restRouteLabel, restRoutes, type ProcedureErrorHandler } from "./rest/rest-api.js";
 import { unsubscribeRoutes } from "./http/unsubscribe-pages.js";
 import { webAppRoutes } from "./http/web-app-routes.js";
 import { sessionRoutes } from "../sessions/session-routes.js";
@@ -40,6 +42,7 @@ function routeLabel(req: Request): string {
   }
   if (path === "/healthz" || path === "/readyz" || path === "/unsubscribe") return path.slice(1);
   if (/^\/r\/[^/]+$/.test(path)) return "r";
+  if (path.startsWith("/v1/")) return restRouteLabel(req);
   return "unmatched";
 }
 
@@ -133,6 +136,19 @@ export function createApiApp(deps: AppDeps, options: ApiAppOptions = {}): Expres
     next();
   };
 
+  const onProcedureError: ProcedureErrorHandler = ({ error, path, ctx }) => {
+    metrics.errors.inc({ procedure: procedureLabel(path), code: error.code });
+    const requestId = ctx?.requestId;
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      deps.logger.error({ requestId, procedure: path, err: error.cause ?? error }, "procedure failed");
+    } else if (error.code === "SERVICE_UNAVAILABLE") {
+      deps.logger.warn({ requestId, procedure: path, code: error.code, message: error.message }, "procedure refused: busy");
+    } else {
+      // The client's mistake, not ours: no stack, below the default level.
+      deps.logger.debug({ requestId, procedure: procedureLabel(path), code: error.code, message: error.message }, "procedure rejected");
+    }
+  };
+
   app.use(
     "/trpc",
     perIp,
@@ -144,20 +160,21 @@ export function createApiApp(deps: AppDeps, options: ApiAppOptions = {}): Expres
       createContext: (req) => createContextFromRequest(deps, req, authenticate),
       maxBodySize: limits.bodyLimitBytes,
       busyRetryAfterSeconds: limits.busyRetryAfterSeconds,
-      onError({ error, path, ctx }) {
-        metrics.errors.inc({ procedure: procedureLabel(path), code: error.code });
-        const requestId = ctx?.requestId;
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          deps.logger.error({ requestId, procedure: path, err: error.cause ?? error }, "procedure failed");
-        } else if (error.code === "SERVICE_UNAVAILABLE") {
-          deps.logger.warn({ requestId, procedure: path, code: error.code, message: error.message }, "procedure refused: busy");
-        } else {
-          // The client's mistake, not ours: no stack, below the default level.
-          deps.logger.debug({ requestId, procedure: procedureLabel(path), code: error.code, message: error.message }, "procedure rejected");
-        }
-      },
+      onError: onProcedureError,
     }),
   );
+  // REST (/v1) on the same procedures, with the same limits, body reading and error reporting as
+  // /trpc; its OpenAPI document and reference page.
+  app.use("/v1/email/unsubscribe", publicPerIp);
+  app.use("/v1", perIp, perKey, boundedBody({ limitBytes: limits.bodyLimitBytes, timeoutMs: limits.bodyTimeoutMs }));
+  app.use(
+    restRoutes({
+      createContext: (req) => createContextFromRequest(deps, req, authenticate),
+      onError: onProcedureError,
+      busyRetryAfterSeconds: limits.busyRetryAfterSeconds,
+    }),
+  );
+  app.use(openApiRoutes(deps.env));
   app.use(["/unsubscribe", "/r"], publicPerIp);
   app.use(unsubscribeRoutes(deps));
   app.use(reportLinkRoutes(deps));

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import type { Request } from "express";
 import { z } from "zod";
 import { AppError } from "../../errors/app-error.js";
@@ -50,9 +51,14 @@ function fromQueryText(kind: QueryKind | undefined, text: string): unknown {
   return text;
 }
 
-function inPathError(names: string[], where: "query" | "body"): AppError {
-  const issues: FieldIssue[] = names.map((n) => ({ path: n, message: `${n}: is given in the path; leave it out of the ${where}` }));
-  return new AppError("BAD_REQUEST", issues.map((i) => i.message).join("; "), names[0], issues);
+/** Raised before the procedure runs, so already in tRPC's terms (its formatter adds the issues). */
+function badRequest(issues: FieldIssue[]): TRPCError {
+  const message = issues.map((i) => i.message).join("; ");
+  return new TRPCError({ code: "BAD_REQUEST", message, cause: new AppError("BAD_REQUEST", message, issues[0]?.path, issues) });
+}
+
+function inPathError(names: string[], where: "query" | "body"): TRPCError {
+  return badRequest(names.map((n) => ({ path: n, message: `${n}: is given in the path; leave it out of the ${where}` })));
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -80,7 +86,7 @@ export function restInput(route: RestRoute, kinds: Map<string, QueryKind>, req: 
   const body: unknown = req.body;
   if (names.length === 0) return body;
   if (body === undefined) return fromPath;
-  if (!isPlainObject(body)) throw new AppError("BAD_REQUEST", "body: must be a JSON object", "body", [{ path: "", message: "body: must be a JSON object" }]);
+  if (!isPlainObject(body)) throw badRequest([{ path: "", message: "body: must be a JSON object" }]);
   const repeated = names.filter((n) => n in body);
   if (repeated.length > 0) throw inPathError(repeated, "body");
   return { ...body, ...fromPath };
