@@ -445,6 +445,8 @@ export interface operations {
         parameters: {
             query?: {
                 active_only?: boolean;
+                status?: "active" | "paused" | "all";
+                name_contains?: string;
                 limit?: number;
                 cursor?: string | null;
             };
