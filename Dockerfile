@@ -5,49 +5,87 @@
 #   docker run --rm market-reports:0.1.0 migrate
 #
 # Node 26 became the Active LTS line on 2026-10-28; its official images are built on Debian 13
-# (trixie) only. Override with --build-arg NODE_VERSION=... for another LTS line.
+# (trixie) only. Override with --build-arg NODE_VERSION=... for another LTS line (22 or newer).
 ARG NODE_VERSION=26
 ARG DEBIAN_CODENAME=trixie
 
-# ---- build: TypeScript → dist/ (the only stage that has the dev dependencies) ----
+# ---- build: TypeScript → dist/, the web app → dist/web/ (the only stage with dev dependencies) ----
 FROM node:${NODE_VERSION}-${DEBIAN_CODENAME}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 # tsc only emits .js (and imported .json); files the code reads at run time (HTML templates,
 # stylesheets, ...) are copied beside the compiled code so the same relative paths resolve.
 RUN npm run build \
  && cd src && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \;
 
 # ---- prod-deps: runtime dependencies only; none of them has an install script ----
+# --omit=optional leaves out PGlite (only `market-reports dev` uses it, through a lazy import) and
+# platform extras nothing here loads. Nothing runs TypeScript (tRPC's peer dependency, for its
+# types), the bare-* modules tar-fs keeps for the Bare runtime (Node never loads them), type
+# declarations, TypeScript sources, source maps, docs or the packages' own tests and examples:
+# together 110 MB of the 160 MB `npm ci` installs.
 FROM node:${NODE_VERSION}-${DEBIAN_CODENAME}-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/typescript node_modules/bare-* node_modules/.bin \
+ && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' \
+      -o -name '*.md' -o -name '*.markdown' -o -name '*.tsbuildinfo' \) -delete \
+ && find node_modules -type d \( -name test -o -name tests -o -name __tests__ -o -name benchmarks \
+      -o -name examples \) -prune -exec rm -rf {} +
 
-# ---- runtime ----
-FROM node:${NODE_VERSION}-${DEBIAN_CODENAME}-slim AS runtime
+# ---- node-binary: Node's official binary without its static symbol table and debug info (33 of its
+# 150 MB). Native frames in `node --report` and in addon errors are named from the dynamic
+# symbols, which stay. ----
+FROM node:${NODE_VERSION}-${DEBIAN_CODENAME}-slim AS node-binary
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends binutils \
+ && strip /usr/local/bin/node \
+ && node --version
+
+# ---- runtime: Debian slim, Node's binary and nothing else of the Node image (npm, headers) ----
+FROM debian:${DEBIAN_CODENAME}-slim AS runtime
 # tini runs as PID 1: it forwards SIGTERM to node and reaps the orphaned children Chromium leaves
 # behind. Chromium's headless shell (the PDF engine without a browser window: a context per job
-# costs a third of full Chromium's CPU) and fonts come from Debian; Liberation/DejaVu cover Latin text, Noto CJK covers
-# Chinese, Japanese and Korean names in listings. The package managers are removed: nothing
-# installs at run time.
-RUN apt-get update \
+# costs a third of full Chromium's CPU) and fonts come from Debian; Liberation/DejaVu cover Latin
+# text, Noto Sans CJK covers Chinese, Japanese and Korean names in listings. libatomic1 is the one
+# library Node's official binary needs that Debian slim lacks.
+#
+# dpkg leaves out files nothing here opens (about 330 MB): Mesa's GPU drivers with LLVM and Z3,
+# which chromium-headless-shell pulls in through libgbm1 (it links libgbm, which loads a driver
+# only when asked for a GPU device, and the app launches Chromium with --disable-gpu); the full
+# browser's resources, Vulkan validation layer and locales in chromium-common (the headless shell
+# has its own headless_lib_*.pak); Noto Serif CJK (the report styles ask for sans-serif only). The
+# image's smoke test (npm run test:image) renders and mails a PDF with exactly this set.
+RUN printf '%s\n' \
+      'path-exclude /usr/lib/*/libLLVM*' \
+      'path-exclude /usr/lib/*/libz3.so*' \
+      'path-exclude /usr/lib/*/libgallium-*' \
+      'path-exclude /usr/lib/chromium/resources.pak' \
+      'path-exclude /usr/lib/chromium/chrome_*_percent.pak' \
+      'path-exclude /usr/lib/chromium/locales/*' \
+      'path-exclude /usr/lib/chromium/libVkLayer_khronos_validation.so*' \
+      'path-exclude /usr/lib/chromium/libVkICD_mock_icd.so*' \
+      'path-exclude /usr/share/fonts/opentype/noto/NotoSerifCJK-*' \
+      >/etc/dpkg/dpkg.cfg.d/market-reports-unused \
+ && apt-get update \
  && apt-get install -y --no-install-recommends \
       tini \
+      libatomic1 \
       chromium-headless-shell \
       fonts-liberation \
       fonts-dejavu-core \
       fonts-noto-cjk \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && rm -rf /usr/local/lib/node_modules/npm /usr/local/bin/npm /usr/local/bin/npx \
-           /usr/local/lib/node_modules/corepack /usr/local/bin/corepack /opt/yarn-* /usr/local/bin/yarn /usr/local/bin/yarnpkg \
  && groupadd --system --gid 10001 market-reports \
  && useradd --system --uid 10001 --gid market-reports --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin market-reports
+COPY --from=node-binary /usr/local/bin/node /usr/local/bin/node
 
 # HOME=/tmp: Chromium writes its profile, crash-handler database and font cache under $HOME, and
 # /tmp is the one writable place when the root filesystem is mounted read-only.

@@ -73,10 +73,14 @@ function connectPostgres(url: string, options: ConnectOptions): DatabaseHandle {
 }
 
 async function connectPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  // Optional dependencies: the production image leaves them out (it always has DATABASE_URL).
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("kysely-pglite-dialect"),
-  ]);
+  ]).catch((error: unknown) => {
+    if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new Error("DATABASE_URL is not set and the embedded database (PGlite) is not installed here: set DATABASE_URL", { cause: error });
+  });
   let target: string | undefined;
   if (dataDir !== undefined && dataDir !== "memory://") {
     target = path.resolve(dataDir, "pglite");

@@ -29,10 +29,17 @@ const runs = (stage: Stage) => stage.instructions.filter((i) => i.keyword === "R
 const workdir = (stage: Stage) => stage.instructions.filter((i) => i.keyword === "WORKDIR").at(-1)?.value;
 
 describe("Dockerfile", () => {
-  it("builds in stages and runs compiled JavaScript on Node LTS, Debian slim", () => {
+  it("builds in stages on Node LTS and runs compiled JavaScript on Debian slim with Node's binary only", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(baseImage(stage)).toMatch(/^node:\d+-(bookworm|trixie)-slim$/);
-    const major = Number(/^node:(\d+)-/.exec(baseImage(runtime))![1]);
+    const buildStages = stages.slice(0, -1);
+    for (const stage of buildStages) expect(baseImage(stage)).toMatch(/^node:\d+-(bookworm|trixie)-slim$/);
+    // The runtime starts from the Node image's own Debian and takes only the node binary (not npm or C headers).
+    const codename = /-(\w+)-slim$/.exec(baseImage(buildStages[0]))![1];
+    expect(baseImage(runtime)).toBe(`debian:${codename}-slim`);
+    const nodeCopy = runtime.instructions.find((i) => i.keyword === "COPY" && /\/usr\/local\/bin\/node\s/.test(i.value));
+    const nodeStage = stages.find((s) => s.name === /--from=(\S+)/.exec(nodeCopy?.value ?? "")?.[1]);
+    expect(nodeStage, "node is copied from a Node stage").toBeDefined();
+    const major = Number(/^node:(\d+)-/.exec(baseImage(nodeStage!))![1]);
     // Up to Node 26 only even majors became LTS; from 27 on every major does. engines is the floor.
     expect(major >= 27 || major % 2 === 0, `node ${major} is not an LTS line`).toBe(true);
     expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec((pkg as any).engines.node)![0]));
