@@ -10,14 +10,15 @@
 import { existsSync } from "node:fs";
 import puppeteer from "puppeteer-core";
 import { computeMarketFigures } from "../src/figures/market-figures.js";
-import { listingQueryFor, reportPeriod } from "../src/figures/report-period.js";
 import { sampleListings } from "../src/listings/sample-market.js";
+import { listingQueryFor } from "../src/render/market-report.js";
 import { renderReportHtml } from "../src/render/report-html.js";
+import { reportPeriod } from "../src/time/report-period.js";
 
 const timezone = "America/Los_Angeles";
 const slot = new Date("2025-04-07T16:00:00Z");
 const period = reportPeriod({ slot, lookbackDays: 30, timezone });
-const query = listingQueryFor({ city: "San Diego", zips: [], period });
+const query = listingQueryFor({ city: "San Diego", zips: [], filters: {} }, period);
 
 function medianMs(iterations: number, run: () => unknown): number {
   for (let i = 0; i < Math.min(20, iterations); i++) run();
@@ -32,7 +33,7 @@ function medianMs(iterations: number, run: () => unknown): number {
 }
 
 const listings = sampleListings(query);
-const figureOptions = { periodStart: period.start, periodEnd: period.end, zips: [], timezone, now: slot };
+const figureOptions = { period, zips: [], now: slot };
 const figures = computeMarketFigures(listings, figureOptions);
 const render = () =>
   renderReportHtml({
@@ -41,10 +42,10 @@ const render = () =>
     city: "San Diego",
     zips: [],
     figures,
-    period: { ...period, timezone },
     asOf: slot,
     accountName: "Coastal Realty Group",
     dataSource: "Built-in sample market",
+    fetched: "Every synthetic listing for the area.",
   });
 
 const sampleMarketMs = medianMs(30, () => sampleListings(query));

@@ -13,13 +13,14 @@ import { createAccount } from "../src/accounts/account.repository.js";
 import { parseEnv } from "../src/config/env.js";
 import { FINAL_RUN_STATUSES } from "../src/db/enums.js";
 import { computeMarketFigures } from "../src/figures/market-figures.js";
-import { listingQueryFor, reportPeriod } from "../src/figures/report-period.js";
 import { SAMPLE_METROS, createSampleMarketSource } from "../src/listings/sample-market.js";
 import { chromiumLaunchOptions } from "../src/pdf/chromium-launch.js";
 import { findChromium } from "../src/pdf/find-chromium.js";
 import { createRabbitQueue } from "../src/queue/rabbitmq-queue.js";
 import { deleteTopology } from "../src/queue/rabbitmq-topology.js";
+import { listingQueryFor } from "../src/render/market-report.js";
 import { renderReportHtml } from "../src/render/report-html.js";
+import { reportPeriod } from "../src/time/report-period.js";
 import { jobForRun } from "../src/runs/run-job.js";
 import { scheduleParams } from "../src/runs/run-job.js";
 import { createObjectStore } from "../src/storage/select-object-store.js";
@@ -96,10 +97,10 @@ try {
   // The same kind of report HTML for the PDF-only comparisons.
   const metro = SAMPLE_METROS[0]!;
   const zips = metro.zips.slice(0, 2).map((z) => z.zip);
-  const period = { ...reportPeriod({ slot: new Date(), lookbackDays: 30, timezone: "America/Los_Angeles" }), timezone: "America/Los_Angeles" };
-  const listings = await createSampleMarketSource().fetchListings(listingQueryFor({ city: metro.city, zips, period }));
-  const figures = computeMarketFigures(listings, { periodStart: period.start, periodEnd: period.end, zips, timezone: period.timezone, now: new Date() });
-  const html = renderReportHtml({ reportType: "market_snapshot", scheduleName: "Snapshot", city: metro.city, zips, figures, period, asOf: new Date(), accountName: "Bench Realty", dataSource: "sample", sampleData: true });
+  const period = reportPeriod({ slot: new Date(), lookbackDays: 30, timezone: "America/Los_Angeles" });
+  const listings = await createSampleMarketSource().fetchListings(listingQueryFor({ city: metro.city, zips, filters: {} }, period));
+  const figures = computeMarketFigures(listings, { period, zips, now: new Date() });
+  const html = renderReportHtml({ reportType: "market_snapshot", scheduleName: "Snapshot", city: metro.city, zips, figures, asOf: new Date(), accountName: "Bench Realty", dataSource: "sample", fetched: "Every synthetic listing for the area.", sampleData: true });
 
   const ceiling = (await measurePdfCeiling({ executablePath, html, concurrency, jobs: M })).pdfsPerSecond;
   const referenceJobs = Math.max(concurrency * 3, Math.round(M / 10));

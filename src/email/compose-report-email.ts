@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import addressparser from "nodemailer/lib/addressparser";
 import { z } from "zod";
+import { formatDateRange } from "../render/format-figures.js";
 import { isValidTimeZone } from "../time/next-run-at.js";
 import { unsubscribeUrl } from "../unsubscribe/token.js";
 import { listIdDomain, listIdHeader, listUnsubscribeHeaders, unsubscribeMailtoUri } from "./list-headers.js";
@@ -124,16 +125,8 @@ function areaLabels(city: string | null | undefined, zips: string[]): { full: st
   return { full, short };
 }
 
-/** "Nov 3 – 9, 2025", "Oct 27 – Nov 2, 2025", "Dec 29, 2025 – Jan 4, 2026", "Nov 9, 2025". */
-export function periodLabel(start: Date, endExclusive: Date, timezone: string): string {
-  const first = DateTime.fromJSDate(start, { zone: timezone });
-  const last = DateTime.fromJSDate(new Date(endExclusive.getTime() - 1), { zone: timezone });
-  const md = (d: DateTime) => d.toFormat("LLL d");
-  if (first.hasSame(last, "day")) return `${md(last)}, ${last.year}`;
-  if (first.hasSame(last, "month")) return `${md(first)} – ${last.day}, ${last.year}`;
-  if (first.hasSame(last, "year")) return `${md(first)} – ${md(last)}, ${last.year}`;
-  return `${md(first)}, ${first.year} – ${md(last)}, ${last.year}`;
-}
+/** "Nov 3 – 9, 2025", "Oct 27 – Nov 2, 2025", "Dec 29, 2025 – Jan 4, 2026", "Nov 9, 2025": the report's own period label. */
+export const periodLabel = formatDateRange;
 
 function slug(value: string): string {
   return value

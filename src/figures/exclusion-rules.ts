@@ -1,13 +1,24 @@
 /**
  * How messy records are counted. Real feeds carry close dates before list dates, active listings
  * with an old sale attached, missing living areas and unknown original prices; none of that may
- * crash a report or silently skew it. Each rule is applied by computeMarketFigures, counted, and
- * printed in the methodology footer in these words.
+ * crash a report or silently skew it. Each rule is applied by computeMarketFigures, counted over
+ * the records that fall in the report's two windows, and printed in the methodology in these words.
  */
 export const EXCLUSION_RULES = [
   {
-    id: "non_sale_property_type",
-    description: "Rentals, leases and commercial listings (types RNT, CLE, CRE) are left out: they are not home sales.",
+    id: "not_listed_status",
+    description:
+      "Coming-soon, deleted and incomplete records are not requested and never counted: they are not listings that were on the market.",
+  },
+  {
+    id: "property_type_not_covered",
+    description:
+      "Listings of a property type the report does not cover are left out; rentals, leases and commercial listings (types RNT, CLE, CRE) never count.",
+  },
+  {
+    id: "outside_filters",
+    description:
+      "Listings whose own record does not meet the report's filters are left out, including records missing a field a filter is set on.",
   },
   {
     id: "outside_area",
@@ -24,7 +35,7 @@ export const EXCLUSION_RULES = [
   {
     id: "stale_sales_data",
     description:
-      "Active, withdrawn and expired listings that still carry sale data (a close date or price from an earlier sale) are treated by their current status; the old sale is ignored.",
+      "Active, held, withdrawn and expired listings that still carry sale data (a close date or price from an earlier sale) are treated by their current status; the old sale is ignored.",
   },
   {
     id: "closed_without_close_date",
@@ -58,12 +69,12 @@ export const EXCLUSION_RULES = [
   {
     id: "missing_contract_date",
     description:
-      "Pending and sold listings without a contract date are not counted as new pendings; a pending one is treated as under contract for the whole period.",
+      "Pending and sold listings without a contract date are not counted as new pendings, and a sale's days on market then run to its close date; a pending one counts as under contract (not for sale) at both period ends, a sold one as for sale until it closed.",
   },
   {
     id: "off_market_status",
     description:
-      "Withdrawn, expired and other off-market listings count as new listings when listed, but never as inventory: the feed does not say when they left the market.",
+      "Held, withdrawn and expired listings count as new listings when listed, but never as inventory: the feed does not say when they left the market.",
   },
   {
     id: "missing_zip",

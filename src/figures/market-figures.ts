@@ -1,28 +1,30 @@
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
+import { coversPropertyType, meetsFilters, NO_FILTERS, type ReportFilters } from "../listings/listing-filters.js";
 import type { Listing } from "../listings/listing.js";
+import { isValidTimeZone } from "../time/next-run-at.js";
+import type { ReportPeriod } from "../time/report-period.js";
 import { EXCLUSION_RULES, type ExclusionRuleId } from "./exclusion-rules.js";
-import { METRIC_KEYS, METRICS, type MetricKey } from "./metrics.js";
+import { METRIC_KEYS, METRICS, MIN_CHANGE_SAMPLE, type MetricKey } from "./metrics.js";
 import { mean, median, niceStep, quantileSorted, sum } from "./statistics.js";
 
 export interface FigureOptions {
-  /** Inclusive start of the report's period. */
-  periodStart: Date;
-  /** Exclusive end of the report's period. */
-  periodEnd: Date;
+  /** The two windows, on the schedule's local calendar (src/time/report-period.ts). */
+  period: ReportPeriod;
   /** The report's ZIP codes; empty means the whole area the listings came from. */
   zips: readonly string[];
-  /** The schedule's IANA time zone: weeks in the charts are its local Monday-to-Sunday weeks. */
-  timezone: string;
+  /** The schedule's filters, applied again to every record. */
+  filters?: ReportFilters;
   /** The as-of time; listings dated after it are treated as errors. */
   now: Date;
 }
 
-/** The figures for one window (the period, or the one before it). */
+/** The figures for one window (the period, or the one before it). Null: no records to compute it from. */
 export interface PeriodFigures {
   readonly start: string;
   readonly end: string;
   readonly newListings: number;
-  readonly newPendings: number;
+  /** Null when the feed carries no contract dates (see MarketFigures.missingFields). */
+  readonly newPendings: number | null;
   readonly closedSales: number;
   readonly activeInventory: number;
   readonly medianListPrice: number | null;
@@ -37,25 +39,22 @@ export interface PeriodFigures {
   readonly shareClosedAboveList: number | null;
   readonly monthsOfSupply: number | null;
   readonly totalSalesVolume: number;
-  /** How many listings each price/pace figure is based on. */
-  readonly sampleSizes: {
-    readonly listPrice: number;
-    readonly closePrice: number;
-    readonly pricePerSqft: number;
-    readonly daysOnMarket: number;
-    readonly saleToList: number;
-    readonly saleToOriginalList: number;
-  };
+  /** How many records each figure is computed from (for a count, the count itself). */
+  readonly samples: Readonly<Record<MetricKey, number>>;
+  /** Days-on-market values measured to the contract date, and to the close date (no contract date). */
+  readonly daysOnMarketBasis: { readonly contract: number; readonly close: number };
 }
 
 export type Direction = "up" | "down" | "flat";
 
 export interface MetricChange {
-  /** Relative change in percent; null when the previous value is zero or either is unknown. */
+  /** Relative change in percent; null when not comparable (see smallSample) or the previous value is zero or unknown. */
   readonly changePct: number | null;
   /** For ratio figures, the change in percentage points; null otherwise. */
   readonly changePoints: number | null;
   readonly direction: Direction | null;
+  /** Fewer than MIN_CHANGE_SAMPLE records behind the figure in one of the periods: no percent is given. */
+  readonly smallSample: boolean;
 }
 
 export interface AreaFigures {
@@ -80,6 +79,8 @@ export interface ZipPrice {
   readonly zip: string;
   readonly medianClosePrice: number | null;
   readonly closedSales: number;
+  /** Sales with a usable price: the median's sample. */
+  readonly pricedSales: number;
   readonly medianListPrice: number | null;
 }
 
@@ -97,17 +98,32 @@ export interface WeekActivity {
 export interface ExclusionCount {
   readonly rule: ExclusionRuleId;
   readonly description: string;
-  /** Distinct listings the rule applied to anywhere in the computation. */
+  /** Distinct listings in the report's two windows the rule applied to. */
   readonly count: number;
 }
 
+/** Record fields a figure needs that the feed may not carry at all. */
+export const FEED_FIELDS = {
+  contractDate: { label: "contract dates", metrics: ["newPendings"] },
+  sqft: { label: "living areas", metrics: ["medianPricePerSqft"] },
+  originalListPrice: { label: "original list prices", metrics: ["saleToOriginalListRatio"] },
+} as const satisfies Record<string, { label: string; metrics: readonly MetricKey[] }>;
+export type FeedField = keyof typeof FEED_FIELDS;
+
 /** Everything a report shows, as plain JSON-safe data. */
 export interface MarketFigures {
-  readonly period: { readonly start: string; readonly end: string; readonly days: number };
-  readonly previousPeriod: { readonly start: string; readonly end: string };
+  readonly period: {
+    readonly start: string;
+    readonly end: string;
+    readonly days: number;
+    readonly firstDay: string;
+    readonly lastDay: string;
+  };
+  readonly previousPeriod: { readonly start: string; readonly end: string; readonly firstDay: string; readonly lastDay: string };
   readonly timezone: string;
   readonly asOf: string;
   readonly zips: readonly string[];
+  readonly filters: ReportFilters;
   /** Nothing listed, pending, sold or for sale in the period. */
   readonly noActivity: boolean;
   readonly area: AreaFigures;
@@ -118,14 +134,20 @@ export interface MarketFigures {
     readonly weeklyActivity: readonly WeekActivity[];
   };
   readonly exclusions: readonly ExclusionCount[];
-  /** Listings left after the area and type filters. */
-  readonly listingsConsidered: number;
+  /**
+   * Fields no record carries where a figure needs them (e.g. no pending or sold listing has a
+   * contract date): those figures read "not in the feed", never 0.
+   */
+  readonly missingFields: readonly FeedField[];
+  /** Listings behind at least one figure (counted in either window). */
+  readonly listingsUsed: number;
+  /** Listings the source returned. */
+  readonly listingsReceived: number;
 }
 
 const DAY_MS = 86_400_000;
 /** 365.2425 / 12: months of supply uses the average Gregorian month. */
 const DAYS_PER_MONTH = 30.436875;
-const NON_SALE_TYPES = new Set(["RNT", "CLE", "CRE"]);
 /** Within this much (percent, or points for ratios) a change reads as flat: it rounds to 0.0. */
 const FLAT_THRESHOLD = 0.05;
 
@@ -141,21 +163,36 @@ interface Prepared {
 type Note = (rule: ExclusionRuleId, listing: Listing) => void;
 const ignoreNote: Note = () => undefined;
 
+/** What one pass over the listings saw, beyond the figures. */
+interface Seen {
+  readonly used: Set<string>;
+  pricedSales: number;
+  withSqft: number;
+  withOriginalListPrice: number;
+}
+
+const newSeen = (): Seen => ({ used: new Set(), pricedSales: 0, withSqft: 0, withOriginalListPrice: 0 });
+
 /**
- * Computes every figure for the period [periodStart, periodEnd) and the window of the same length
- * before it, for the whole area and per ZIP, plus the chart series. Never throws on bad records:
- * they are handled by EXCLUSION_RULES and counted. Throws only on bad options.
+ * Computes every figure for the period and the previous window (both from `options.period`), for
+ * the whole area and per ZIP, plus the chart series. Never throws on bad records: they are handled
+ * by EXCLUSION_RULES and counted. Throws only on bad options.
  */
 export function computeMarketFigures(listings: readonly Listing[], options: FigureOptions): MarketFigures {
-  const { periodStart, periodEnd, timezone, now } = options;
   assertOptions(options);
-  const start = periodStart.getTime();
-  const end = periodEnd.getTime();
-  const length = end - start;
-  const previousStart = start - length;
+  const { period, now } = options;
+  const filters = options.filters ?? NO_FILTERS;
+  const previousStart = period.previousStart.getTime();
+  const start = period.start.getTime();
+  const end = period.end.getTime();
+  const months = period.days / DAYS_PER_MONTH;
 
+  // Rules are counted only for records in the report's windows: a feed's decade of old sales
+  // would otherwise swamp the counts with records that could never have been in the report.
+  const inWindows = new Set(listings.filter((l) => touchesWindows(l, previousStart, end)).map((l) => l.mlsId));
   const noted = new Map<ExclusionRuleId, Set<string>>();
   const note: Note = (rule, listing) => {
+    if (!inWindows.has(listing.mlsId)) return;
     let ids = noted.get(rule);
     if (!ids) noted.set(rule, (ids = new Set()));
     ids.add(listing.mlsId);
@@ -164,64 +201,113 @@ export function computeMarketFigures(listings: readonly Listing[], options: Figu
   const zipSet = new Set(options.zips);
   const prepared: Prepared[] = [];
   for (const listing of listings) {
-    const p = prepare(listing, zipSet, now.getTime(), note);
+    const p = prepare(listing, zipSet, filters, now.getTime(), note);
     if (p !== null) prepared.push(p);
   }
 
+  const seen = newSeen();
+  const area = areaFigures(prepared, { previousStart, start, end, months }, note, seen);
+  const underContract = prepared.filter((p) => (p.listing.status === "Pending" || p.listing.status === "Closed") && inWindows.has(p.listing.mlsId));
+  const missingFields = missingFrom(seen, underContract);
   const zips = options.zips.length > 0 ? [...options.zips] : distinctZips(prepared);
-  const area = areaFigures(prepared, previousStart, start, end, note);
   const byZipListings = new Map<string, Prepared[]>(zips.map((zip) => [zip, []]));
   for (const p of prepared) {
     if (p.listing.zip !== null) byZipListings.get(p.listing.zip)?.push(p);
   }
-  const byZip = zips.map((zip) => ({ zip, ...areaFigures(byZipListings.get(zip)!, previousStart, start, end, ignoreNote) }));
+  const byZip = zips.map((zip) => ({
+    zip,
+    ...withoutMissing(areaFigures(byZipListings.get(zip)!, { previousStart, start, end, months }, ignoreNote, newSeen()), missingFields),
+  }));
+  const areaShown = withoutMissing(area, missingFields);
 
-  const current = area.current;
+  const current = areaShown.current;
   return {
-    period: { start: periodStart.toISOString(), end: periodEnd.toISOString(), days: Math.round(length / DAY_MS) },
-    previousPeriod: { start: new Date(previousStart).toISOString(), end: periodStart.toISOString() },
-    timezone,
+    period: { start: period.start.toISOString(), end: period.end.toISOString(), days: period.days, firstDay: period.firstDay, lastDay: period.lastDay },
+    previousPeriod: {
+      start: period.previousStart.toISOString(),
+      end: period.start.toISOString(),
+      firstDay: period.previousFirstDay,
+      lastDay: period.previousLastDay,
+    },
+    timezone: period.timezone,
     asOf: now.toISOString(),
     zips,
-    noActivity: current.newListings + current.newPendings + current.closedSales + current.activeInventory === 0,
-    area,
+    filters,
+    noActivity: current.newListings + (current.newPendings ?? 0) + current.closedSales + current.activeInventory === 0,
+    area: areaShown,
     byZip,
     charts: {
-      closePriceDistribution: priceBuckets(validClosePrices(prepared, start, end)),
+      closePriceDistribution: priceBuckets(usableClosePrices(prepared, start, end)),
       medianPriceByZip: byZip.map((z) => ({
         zip: z.zip,
         medianClosePrice: z.current.medianClosePrice,
         closedSales: z.current.closedSales,
+        pricedSales: z.current.samples.medianClosePrice,
         medianListPrice: z.current.medianListPrice,
       })),
-      weeklyActivity: weeklyActivity(prepared, start, end, timezone),
+      weeklyActivity: weeklyActivity(prepared, start, end, period.timezone),
     },
     exclusions: EXCLUSION_RULES.map((rule) => ({
       rule: rule.id,
       description: rule.description,
       count: noted.get(rule.id)?.size ?? 0,
     })),
-    listingsConsidered: prepared.length,
+    missingFields,
+    listingsUsed: seen.used.size,
+    listingsReceived: listings.length,
   };
 }
 
 function assertOptions(options: FigureOptions): void {
   const problems: string[] = [];
   const valid = (d: unknown) => d instanceof Date && !Number.isNaN(d.getTime());
-  if (!valid(options.periodStart)) problems.push("periodStart: must be a valid date");
-  if (!valid(options.periodEnd)) problems.push("periodEnd: must be a valid date");
-  if (valid(options.periodStart) && valid(options.periodEnd) && options.periodStart >= options.periodEnd) {
-    problems.push("periodStart: must be before periodEnd");
-  }
+  const p = options.period;
+  if (!p || !valid(p.previousStart) || !valid(p.start) || !valid(p.end)) problems.push("period: must have valid previousStart, start and end dates");
+  else if (!(p.previousStart < p.start && p.start < p.end)) problems.push("period: previousStart < start < end is required");
+  else if (!Number.isInteger(p.days) || p.days < 1) problems.push("period.days: must be a whole number of days, at least 1");
+  else if (!isValidTimeZone(p.timezone)) problems.push(`period.timezone: "${p.timezone}" is not an IANA time zone`);
   if (!valid(options.now)) problems.push("now: must be a valid date");
-  if (!IANAZone.isValidZone(options.timezone)) problems.push(`timezone: "${options.timezone}" is not an IANA time zone`);
   if (problems.length > 0) throw new Error(`Invalid figure options: ${problems.join("; ")}`);
 }
 
+/**
+ * Whether a record belongs in either window at all: listed, put under contract or closed in
+ * them, or (for listings still on the market or sold) on the market at some point during them.
+ */
+function touchesWindows(listing: Listing, from: number, to: number): boolean {
+  const t = (d: Date | null) => (d === null ? NaN : d.getTime());
+  const list = t(listing.listDate);
+  const contract = t(listing.contractDate);
+  const close = t(listing.closeDate);
+  const inside = (x: number) => x >= from && x < to;
+  if (inside(list) || inside(contract) || inside(close)) return true;
+  const listedBeforeEnd = Number.isNaN(list) || list < to;
+  switch (listing.status) {
+    case "Active":
+      return listedBeforeEnd;
+    case "Pending":
+      return listedBeforeEnd && (Number.isNaN(contract) || contract >= from);
+    case "Closed": {
+      const offMarket = Number.isNaN(contract) ? close : contract;
+      return listedBeforeEnd && offMarket >= from;
+    }
+    default:
+      return false;
+  }
+}
+
 /** Applies the record-level rules; null when the listing is left out entirely. */
-function prepare(listing: Listing, zipSet: ReadonlySet<string>, now: number, note: Note): Prepared | null {
-  if (listing.propertyType !== null && NON_SALE_TYPES.has(listing.propertyType.toUpperCase())) {
-    note("non_sale_property_type", listing);
+function prepare(listing: Listing, zipSet: ReadonlySet<string>, filters: ReportFilters, now: number, note: Note): Prepared | null {
+  if (listing.status === "NotListed") {
+    note("not_listed_status", listing);
+    return null;
+  }
+  if (!coversPropertyType(listing, filters)) {
+    note("property_type_not_covered", listing);
+    return null;
+  }
+  if (!meetsFilters(listing, filters)) {
+    note("outside_filters", listing);
     return null;
   }
   if (zipSet.size > 0 && (listing.zip === null || !zipSet.has(listing.zip))) {
@@ -248,75 +334,116 @@ function prepare(listing: Listing, zipSet: ReadonlySet<string>, now: number, not
   };
 }
 
-function areaFigures(prepared: readonly Prepared[], previousStart: number, start: number, end: number, note: Note): AreaFigures {
-  const previous = periodFigures(prepared, previousStart, start, note);
-  const current = periodFigures(prepared, start, end, note);
-  const changes = {} as Record<MetricKey, MetricChange>;
-  for (const key of METRIC_KEYS) {
-    changes[key] = changeBetween(current[key], previous[key], METRICS[key].unit === "ratio");
-  }
-  return { current, previous, changes };
+interface Windows {
+  previousStart: number;
+  start: number;
+  end: number;
+  /** The period's length in average months. */
+  months: number;
 }
 
-function periodFigures(prepared: readonly Prepared[], start: number, end: number, note: Note): PeriodFigures {
+function areaFigures(prepared: readonly Prepared[], w: Windows, note: Note, seen: Seen): AreaFigures {
+  const previous = periodFigures(prepared, w.previousStart, w.start, w.months, note, seen);
+  const current = periodFigures(prepared, w.start, w.end, w.months, note, seen);
+  return { current, previous, changes: changesBetween(current, previous) };
+}
+
+function changesBetween(current: PeriodFigures, previous: PeriodFigures): Record<MetricKey, MetricChange> {
+  const changes = {} as Record<MetricKey, MetricChange>;
+  for (const key of METRIC_KEYS) {
+    const enough = current.samples[key] >= MIN_CHANGE_SAMPLE && previous.samples[key] >= MIN_CHANGE_SAMPLE;
+    changes[key] = changeBetween(current[key], previous[key], METRICS[key].unit === "ratio", !enough);
+  }
+  return changes;
+}
+
+const inRange = (t: number, from: number, to: number) => t >= from && t < to;
+
+/** A close price the price figures may use: known, and not under half or over twice the list price. */
+function usableClosePrice(p: Prepared): number | null {
+  const price = p.closePrice;
+  const list = p.listing.listPrice;
+  if (price === null) return null;
+  if (list !== null && (price < list / 2 || price > list * 2)) return null;
+  return price;
+}
+
+function periodFigures(prepared: readonly Prepared[], start: number, end: number, months: number, note: Note, seen: Seen): PeriodFigures {
   let newListings = 0;
   let newPendings = 0;
   let closedSales = 0;
   let activeInventory = 0;
   let aboveList = 0;
+  const basis = { contract: 0, close: 0 };
   const listPrices: number[] = [];
   const closePrices: number[] = [];
   const pricesPerSqft: number[] = [];
   const daysOnMarket: number[] = [];
   const saleToList: number[] = [];
   const saleToOriginal: number[] = [];
+  const use = (listing: Listing) => seen.used.add(listing.mlsId);
 
   for (const p of prepared) {
     const { listing } = p;
     const hasListDate = !Number.isNaN(p.list);
     if (!hasListDate) note("missing_list_date", listing);
-    else if (p.list >= start && p.list < end) {
+    else if (inRange(p.list, start, end)) {
       newListings++;
+      use(listing);
       if (listing.listPrice !== null) listPrices.push(listing.listPrice);
       else note("missing_list_price", listing);
     }
 
     if (listing.status === "Pending" || listing.status === "Closed") {
       if (Number.isNaN(p.contract)) note("missing_contract_date", listing);
-      else if (p.contract >= start && p.contract < end) newPendings++;
+      else if (inRange(p.contract, start, end)) {
+        newPendings++;
+        use(listing);
+      }
     }
 
     if (listing.status === "Closed") {
       if (Number.isNaN(p.close)) note("closed_without_close_date", listing);
-      else if (p.close >= start && p.close < end) {
+      else if (inRange(p.close, start, end)) {
         closedSales++;
-        const offMarket = Number.isNaN(p.contract) ? p.close : p.contract;
+        use(listing);
+        const byContract = !Number.isNaN(p.contract);
+        const offMarket = byContract ? p.contract : p.close;
         if (!hasListDate) note("missing_list_date", listing);
         else if (offMarket < p.list) note("close_before_list", listing);
-        else daysOnMarket.push(Math.floor((offMarket - p.list) / DAY_MS));
+        else {
+          daysOnMarket.push(Math.floor((offMarket - p.list) / DAY_MS));
+          basis[byContract ? "contract" : "close"]++;
+        }
 
-        const price = p.closePrice;
-        if (price === null) note("missing_close_price", listing);
-        else if (listing.listPrice !== null && (price < listing.listPrice / 2 || price > listing.listPrice * 2)) {
-          note("implausible_close_price", listing);
-        } else {
+        const price = usableClosePrice(p);
+        if (p.closePrice === null) note("missing_close_price", listing);
+        else if (price === null) note("implausible_close_price", listing);
+        else {
           closePrices.push(price);
-          if (listing.sqft !== null) pricesPerSqft.push(price / listing.sqft);
-          else note("missing_sqft", listing);
+          seen.pricedSales++;
+          if (listing.sqft !== null) {
+            pricesPerSqft.push(price / listing.sqft);
+            seen.withSqft++;
+          } else note("missing_sqft", listing);
           if (listing.listPrice !== null) {
             saleToList.push(price / listing.listPrice);
             if (price > listing.listPrice) aboveList++;
           } else note("missing_list_price", listing);
-          if (listing.originalListPrice !== null) saleToOriginal.push(price / listing.originalListPrice);
-          else note("missing_original_list_price", listing);
+          if (listing.originalListPrice !== null) {
+            saleToOriginal.push(price / listing.originalListPrice);
+            seen.withOriginalListPrice++;
+          } else note("missing_original_list_price", listing);
         }
       }
     }
 
-    if (isActiveAt(p, end, note)) activeInventory++;
+    if (isActiveAt(p, end, note)) {
+      activeInventory++;
+      use(listing);
+    }
   }
 
-  const months = (end - start) / DAY_MS / DAYS_PER_MONTH;
   return {
     start: new Date(start).toISOString(),
     end: new Date(end).toISOString(),
@@ -335,14 +462,24 @@ function periodFigures(prepared: readonly Prepared[], start: number, end: number
     shareClosedAboveList: saleToList.length === 0 ? null : aboveList / saleToList.length,
     monthsOfSupply: closedSales === 0 ? null : activeInventory / (closedSales / months),
     totalSalesVolume: sum(closePrices),
-    sampleSizes: {
-      listPrice: listPrices.length,
-      closePrice: closePrices.length,
-      pricePerSqft: pricesPerSqft.length,
-      daysOnMarket: daysOnMarket.length,
-      saleToList: saleToList.length,
-      saleToOriginalList: saleToOriginal.length,
+    samples: {
+      newListings,
+      newPendings,
+      closedSales,
+      activeInventory,
+      medianListPrice: listPrices.length,
+      averageListPrice: listPrices.length,
+      medianClosePrice: closePrices.length,
+      averageClosePrice: closePrices.length,
+      medianPricePerSqft: pricesPerSqft.length,
+      medianDaysOnMarket: daysOnMarket.length,
+      saleToListRatio: saleToList.length,
+      saleToOriginalListRatio: saleToOriginal.length,
+      shareClosedAboveList: saleToList.length,
+      monthsOfSupply: closedSales,
+      totalSalesVolume: closePrices.length,
     },
+    daysOnMarketBasis: basis,
   };
 }
 
@@ -364,15 +501,34 @@ function isActiveAt(p: Prepared, at: number, note: Note): boolean {
   }
 }
 
-export function changeBetween(current: number | null, previous: number | null, isRatio: boolean): MetricChange {
-  if (current === null || previous === null) return { changePct: null, changePoints: null, direction: null };
+/** A field is missing from the feed when records needed it and not one of them had it. */
+function missingFrom(seen: Seen, underContract: readonly Prepared[]): FeedField[] {
+  const missing: FeedField[] = [];
+  if (underContract.length > 0 && underContract.every((p) => Number.isNaN(p.contract))) missing.push("contractDate");
+  if (seen.pricedSales > 0 && seen.withSqft === 0) missing.push("sqft");
+  if (seen.pricedSales > 0 && seen.withOriginalListPrice === 0) missing.push("originalListPrice");
+  return missing;
+}
+
+/** The figures that need a field the feed lacks become null ("not in the feed"), never 0. */
+function withoutMissing(figures: AreaFigures, missing: readonly FeedField[]): AreaFigures {
+  if (!missing.includes("contractDate")) return figures;
+  const blank = (f: PeriodFigures): PeriodFigures => ({ ...f, newPendings: null });
+  const current = blank(figures.current);
+  const previous = blank(figures.previous);
+  return { current, previous, changes: { ...figures.changes, newPendings: { changePct: null, changePoints: null, direction: null, smallSample: false } } };
+}
+
+export function changeBetween(current: number | null, previous: number | null, isRatio: boolean, smallSample = false): MetricChange {
+  if (current === null || previous === null) return { changePct: null, changePoints: null, direction: null, smallSample };
+  if (smallSample) return { changePct: null, changePoints: null, direction: null, smallSample };
   const changePct = previous === 0 ? null : ((current - previous) / Math.abs(previous)) * 100;
   const changePoints = isRatio ? (current - previous) * 100 : null;
   const measure = isRatio ? changePoints! : changePct;
   let direction: Direction;
   if (measure === null) direction = current > 0 ? "up" : current < 0 ? "down" : "flat";
   else direction = Math.abs(measure) < FLAT_THRESHOLD ? "flat" : measure > 0 ? "up" : "down";
-  return { changePct, changePoints, direction };
+  return { changePct, changePoints, direction, smallSample };
 }
 
 function distinctZips(prepared: readonly Prepared[]): string[] {
@@ -382,13 +538,11 @@ function distinctZips(prepared: readonly Prepared[]): string[] {
 }
 
 /** The close prices that feed the price figures (same rules as periodFigures), ascending. */
-function validClosePrices(prepared: readonly Prepared[], start: number, end: number): number[] {
+function usableClosePrices(prepared: readonly Prepared[], start: number, end: number): number[] {
   const prices: number[] = [];
   for (const p of prepared) {
-    if (p.closePrice === null || !(p.close >= start && p.close < end)) continue;
-    const list = p.listing.listPrice;
-    if (list !== null && (p.closePrice < list / 2 || p.closePrice > list * 2)) continue;
-    prices.push(p.closePrice);
+    const price = usableClosePrice(p);
+    if (price !== null && inRange(p.close, start, end)) prices.push(price);
   }
   return prices.sort((a, b) => a - b);
 }

@@ -1,3 +1,4 @@
+import { filtersKey } from "./listing-filters.js";
 import type { Listing, ListingQuery, ListingSource } from "./listing.js";
 
 export interface DedupeOptions {
@@ -17,7 +18,7 @@ interface Entry {
 }
 
 /**
- * Wraps a source so that identical requests (same source, area and window) made while one is in
+ * Wraps a source so that identical requests (same source, area, filters and window) made while one is in
  * flight, or within `ttlMs` after it finished, share one fetch. Many schedules cover the same
  * city for the same slot, and a redelivered job repeats its request; neither should cost the
  * data provider another round of pages.
@@ -83,11 +84,11 @@ export function createDedupingListingSource(source: ListingSource, options: Dedu
   };
 }
 
-/** Same source, same area (city case-insensitive, ZIPs as a set), same window. */
+/** Same source, same area (city case-insensitive, ZIPs as a set), same filters, same window. */
 export function dedupeKey(sourceName: string, query: ListingQuery): string {
   const city = query.city === null ? "" : query.city.trim().toLowerCase();
   const zips = [...new Set(query.zips)].sort().join(",");
-  return JSON.stringify([sourceName, city, zips, query.from.toISOString(), query.to.toISOString()]);
+  return JSON.stringify([sourceName, city, zips, filtersKey(query.filters), query.from.toISOString(), query.to.toISOString()]);
 }
 
 function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -1,3 +1,5 @@
+import type { ReportFilters } from "./listing-filters.js";
+
 /**
  * The normalized listing every source returns and every figure is computed from. Sources keep the
  * feed's values as given (including inconsistent ones such as an active listing that still carries
@@ -7,9 +9,10 @@
 
 /**
  * Active: on the market. Pending: under contract (the feed's Pending and ActiveUnderContract).
- * Closed: sold. Other: withdrawn, expired, coming soon, cancelled, unknown.
+ * Closed: sold. Other: was on the market and left it unsold (Hold, Withdrawn, Expired, or a word
+ * we don't know). NotListed: never on the market or not a listing (ComingSoon, Delete, Incomplete).
  */
-export const LISTING_STATUSES = ["Active", "Pending", "Closed", "Other"] as const;
+export const LISTING_STATUSES = ["Active", "Pending", "Closed", "Other", "NotListed"] as const;
 export type ListingStatus = (typeof LISTING_STATUSES)[number];
 
 export interface Listing {
@@ -33,19 +36,25 @@ export interface Listing {
   readonly zip: string | null;
   readonly city: string | null;
   readonly daysOnMarket: number | null;
-  /** SimplyRETS's abbreviated type: RES, CND, RNT, MLF, CRE, CLE, LND, FRM. */
+  /** SimplyRETS's abbreviated type: RES, CND, RNT, MLF, CRE, CLE, LND, FRM (MOB for mobile homes). */
   readonly propertyType: string | null;
   readonly bedrooms: number | null;
+  /** Total bathrooms, half baths as 0.5. */
+  readonly bathrooms: number | null;
+  readonly yearBuilt: number | null;
   readonly address: string | null;
 }
 
 /**
- * The data a report needs: one area (a city, some ZIPs, or both) over the previous window plus the
- * current one, i.e. from = periodStart - lookback, to = periodEnd.
+ * The data a report needs: one area (a city, some ZIPs, or both: a listing must match both) and
+ * the schedule's filters, over the previous window plus the current one ([from, to), from = the
+ * previous window's start, to = the period's end).
  */
 export interface ListingQuery {
   readonly city: string | null;
   readonly zips: readonly string[];
+  /** Absent: no filters (the default property types, nothing else). */
+  readonly filters?: ReportFilters;
   readonly from: Date;
   readonly to: Date;
 }

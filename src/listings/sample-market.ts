@@ -1,4 +1,5 @@
 import { assertValidListingQuery, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
+import { coversPropertyType, meetsFilters } from "./listing-filters.js";
 import { seededRandom } from "./seeded-random.js";
 
 /**
@@ -119,7 +120,10 @@ export function createSampleMarketSource(): ListingSource {
   };
 }
 
-/** The sample market's listings for a query, as of `query.to`. Unknown city or ZIPs, or no area → []. */
+/**
+ * The sample market's listings for a query, as of `query.to`, narrowed by the query's filters with
+ * the same rules the figures apply. Unknown city or ZIPs, or no area → [].
+ */
 export function sampleListings(query: ListingQuery): Listing[] {
   assertValidListingQuery(query);
   if (!namesAnArea(query)) return [];
@@ -136,7 +140,9 @@ export function sampleListings(query: ListingQuery): Listing[] {
       for (let index = 0; index < count; index++) {
         const life = lifeOf(metro, zip, day, index);
         const listing = asOf(life, to);
-        if (listing !== null && isRelevant(life, listing, from)) out.push(listing);
+        if (listing !== null && isRelevant(life, listing, from) && coversPropertyType(listing, query.filters) && meetsFilters(listing, query.filters)) {
+          out.push(listing);
+        }
       }
     }
   }
@@ -172,6 +178,10 @@ interface ListingLife {
   readonly closePrice: number | null;
   readonly sqft: number;
   readonly bedrooms: number;
+  readonly bathrooms: number;
+  readonly yearBuilt: number;
+  /** The feed's abbreviated property type: RES, CND or MLF. */
+  readonly type: string;
   readonly condo: boolean;
   readonly address: string;
   readonly mess: {
@@ -228,6 +238,11 @@ function lifeOf(metro: SampleMetro, zip: SampleZip, day: number, index: number):
   const staleRatio = 0.45 + rng.next() * 0.25;
   const street = `${rng.int(100, 9899)} ${STREETS[rng.int(0, STREETS.length - 1)]} ${SUFFIXES[rng.int(0, SUFFIXES.length - 1)]}`;
   const unit = condo ? ` #${rng.int(1, 40) * (rng.next() < 0.5 ? 1 : 100)}` : "";
+  // Drawn last so that adding them left every earlier value as it was.
+  const bathsDraw = rng.next();
+  const yearBuilt = rng.int(condo ? 1965 : 1925, 2024);
+  const multifamily = !condo && rng.next() < 0.04;
+  const bedrooms = Math.min(6, Math.max(condo ? 0 : 1, Math.round(sqft / 560)));
 
   return {
     mlsId: `${zip.zip}-${day}-${index}`,
@@ -242,7 +257,10 @@ function lifeOf(metro: SampleMetro, zip: SampleZip, day: number, index: number):
     closeDate,
     closePrice,
     sqft,
-    bedrooms: Math.min(6, Math.max(condo ? 0 : 1, Math.round(sqft / 560))),
+    bedrooms,
+    bathrooms: Math.max(1, Math.round((bedrooms * 0.75 + bathsDraw * 1.2) * 2) / 2),
+    yearBuilt,
+    type: condo ? "CND" : multifamily ? "MLF" : "RES",
     condo,
     address: street + unit,
     mess: {
@@ -311,8 +329,10 @@ function asOf(life: ListingLife, at: number): Listing | null {
     zip: life.zip.zip,
     city: life.metro.city,
     daysOnMarket: mess.noDom ? null : Math.max(0, Math.floor((domEnd - life.listDate) / DAY_MS)),
-    propertyType: life.condo ? "CND" : "RES",
+    propertyType: life.type,
     bedrooms: life.bedrooms,
+    bathrooms: life.bathrooms,
+    yearBuilt: life.yearBuilt,
     address: `${life.address}, ${life.metro.city}, ${life.metro.state} ${life.zip.zip}`,
   };
 }

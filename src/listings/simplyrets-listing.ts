@@ -34,11 +34,34 @@ export function normalizeSimplyRetsListing(raw: unknown): Listing | null {
     daysOnMarket: nonNegativeInteger(mls.daysOnMarket),
     propertyType: textFrom(property.type),
     bedrooms: nonNegativeInteger(property.bedrooms),
+    bathrooms: bathroomsFrom(property),
+    yearBuilt: yearFrom(property.yearBuilt),
     address: textFrom(address.full),
   };
 }
 
-/** SimplyRETS's normalized RESO statuses; ActiveUnderContract is under contract, so Pending. */
+/**
+ * The feed's total `bathrooms` when it is a number; otherwise full baths plus ½ per half bath and
+ * ¾ per three-quarter bath, when the full count is known (the trial feed gives only these).
+ */
+function bathroomsFrom(property: Record<string, unknown>): number | null {
+  const total = nonNegativeNumber(property.bathrooms);
+  if (total !== null) return total;
+  const full = nonNegativeNumber(property.bathsFull);
+  if (full === null) return null;
+  return full + 0.5 * (nonNegativeNumber(property.bathsHalf) ?? 0) + 0.75 * (nonNegativeNumber(property.bathsThreeQuarter) ?? 0);
+}
+
+/** A plausible construction year, else null (feeds use 0 and 9999 for unknown). */
+function yearFrom(value: unknown): number | null {
+  const year = nonNegativeInteger(value);
+  return year !== null && year >= 1600 && year <= 2200 ? year : null;
+}
+
+/**
+ * SimplyRETS's normalized RESO statuses; ActiveUnderContract is under contract, so Pending. Hold,
+ * Withdrawn, Expired and unknown words are Other (off the market, unsold).
+ */
 export function statusFrom(status: string | null): ListingStatus {
   switch (status) {
     case "Active":
@@ -48,6 +71,10 @@ export function statusFrom(status: string | null): ListingStatus {
       return "Pending";
     case "Closed":
       return "Closed";
+    case "ComingSoon":
+    case "Delete":
+    case "Incomplete":
+      return "NotListed";
     default:
       return "Other";
   }
@@ -68,9 +95,14 @@ function positiveNumber(value: unknown): number | null {
   return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : null;
 }
 
-function nonNegativeInteger(value: unknown): number | null {
+function nonNegativeNumber(value: unknown): number | null {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
+  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function nonNegativeInteger(value: unknown): number | null {
+  const n = nonNegativeNumber(value);
+  return n === null ? null : Math.round(n);
 }
 
 function textFrom(value: unknown): string | null {

@@ -1,4 +1,5 @@
 import { assertValidListingQuery, ListingSourceError, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
+import { simplyRetsFilterParams } from "./listing-filters.js";
 import { normalizeSimplyRetsListing } from "./simplyrets-listing.js";
 
 export interface SimplyRetsSourceOptions {
@@ -17,30 +18,41 @@ export interface SimplyRetsSourceOptions {
   /** First backoff after a 5xx or network failure; doubles per attempt. */
   backoffBaseMs?: number;
   /**
-   * The API filters by list date only, so closed sales are fetched by list date: listings entered
-   * up to this many days before the query window are included.
+   * Pages per search before the fetch fails (permanently) rather than report on part of an area:
+   * the one bound on what is fetched, stated in every report's methodology.
    */
-  closedListDateLookbackDays?: number;
-  /** The API's `type` filter; its default includes rentals, which would pollute sale prices. */
-  propertyTypes?: readonly string[];
-  /** Guard against a server that never returns a short page. */
   maxPages?: number;
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * The statuses each search asks for. Every status the figures count is requested; ComingSoon,
+ * Delete and Incomplete are not (never on the market, or not a listing).
+ */
+export const SIMPLYRETS_SEARCHES = {
+  /** Whatever their list date: inventory, pendings and every sale, however long it was listed. */
+  current: ["Active", "ActiveUnderContract", "Pending", "Closed"],
+  /** Listed on or after the previous window's start: they count only as new listings. */
+  offMarket: ["Hold", "Withdrawn", "Expired"],
+} as const;
+
+export const DEFAULT_MAX_PAGES = 400;
+export const SIMPLYRETS_MAX_PAGE_SIZE = 500;
 
 /**
- * GET {base}/properties with HTTP Basic auth, paged with `lastId` until a short page. Each query
- * is three searches because the API can only filter on list date:
- *  - on the market now (Active, ActiveUnderContract, Pending, ComingSoon) listed before the window end,
- *    however long ago: they make up the inventory;
- *  - Closed listed from `closedListDateLookbackDays` before the window: the sales that closed in it;
- *  - Withdrawn and Expired listed within the window: they still count as new listings.
+ * GET {base}/properties with HTTP Basic auth. The API filters dates by list date only, so a list-
+ * date bound would drop sales listed long before they closed; each query is therefore two
+ * searches, both narrowed by the area and the schedule's filters:
+ *  - Active, ActiveUnderContract, Pending and Closed with no date bound at all (listings without
+ *    a list date included);
+ *  - Hold, Withdrawn and Expired listed from the query's start (`minlistdate`).
+ * Pages follow the response's `Link: rel="next"` when it points back at the same API, else
+ * `lastId` (the last mlsId of the page), until a short page. More than `maxPages` pages in one
+ * search fails the fetch instead of leaving listings out.
  */
 export function createSimplyRetsSource(options: SimplyRetsSourceOptions): ListingSource {
-  const pageSize = options.pageSize ?? 500;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
-    throw new Error("SimplyRETS pageSize: must be an integer from 1 to 500");
+  const pageSize = options.pageSize ?? SIMPLYRETS_MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > SIMPLYRETS_MAX_PAGE_SIZE) {
+    throw new Error(`SimplyRETS pageSize: must be an integer from 1 to ${SIMPLYRETS_MAX_PAGE_SIZE}`);
   }
   const settings = {
     pageSize,
@@ -48,9 +60,7 @@ export function createSimplyRetsSource(options: SimplyRetsSourceOptions): Listin
     maxAttempts: Math.max(1, options.maxAttempts ?? 4),
     maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
     backoffBaseMs: options.backoffBaseMs ?? 500,
-    closedLookbackMs: (options.closedListDateLookbackDays ?? 365) * DAY_MS,
-    propertyTypes: options.propertyTypes ?? ["residential", "condominium"],
-    maxPages: options.maxPages ?? 200,
+    maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
   };
   const endpoint = new URL("properties", options.baseUrl.endsWith("/") ? options.baseUrl : options.baseUrl + "/");
   const headers = {
@@ -58,34 +68,27 @@ export function createSimplyRetsSource(options: SimplyRetsSourceOptions): Listin
     accept: "application/json",
   };
 
-  async function search(
-    query: ListingQuery,
-    statuses: readonly string[],
-    minListDate: Date | null,
-    maxListDate: Date,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown[]> {
+  async function search(query: ListingQuery, statuses: readonly string[], minListDate: Date | null, signal: AbortSignal | undefined): Promise<unknown[]> {
+    const first = new URL(endpoint);
+    for (const status of statuses) first.searchParams.append("status", status);
+    for (const [name, value] of simplyRetsFilterParams(query.filters)) first.searchParams.append(name, value);
+    if (query.city !== null) first.searchParams.append("cities", query.city);
+    for (const zip of query.zips) first.searchParams.append("postalCodes", zip);
+    if (minListDate !== null) first.searchParams.set("minlistdate", isoSeconds(minListDate));
+    first.searchParams.set("limit", String(settings.pageSize));
+    if (options.vendor) first.searchParams.set("vendor", options.vendor);
+
     const rows: unknown[] = [];
+    let url = first;
     let lastId: number | null = null;
     for (let page = 0; ; page++) {
       if (page >= settings.maxPages) {
         throw new ListingSourceError(
-          `SimplyRETS returned more than ${settings.maxPages} pages for one search; narrow the area`,
+          `SimplyRETS returned more than ${settings.maxPages} pages of ${settings.pageSize} listings for one search; narrow the area or the filters`,
           { kind: "permanent" },
         );
       }
-      const url = new URL(endpoint);
-      for (const status of statuses) url.searchParams.append("status", status);
-      for (const type of settings.propertyTypes) url.searchParams.append("type", type);
-      if (query.city !== null) url.searchParams.append("cities", query.city);
-      for (const zip of query.zips) url.searchParams.append("postalCodes", zip);
-      if (minListDate !== null) url.searchParams.set("minlistdate", isoSeconds(minListDate));
-      url.searchParams.set("maxlistdate", isoSeconds(maxListDate));
-      url.searchParams.set("limit", String(settings.pageSize));
-      if (options.vendor) url.searchParams.set("vendor", options.vendor);
-      if (lastId !== null) url.searchParams.set("lastId", String(lastId));
-
-      const body = await getJsonArray(url, headers, settings, signal);
+      const { body, next } = await getJsonArray(url, headers, settings, signal);
       rows.push(...body);
       if (body.length < settings.pageSize) return rows;
 
@@ -97,6 +100,13 @@ export function createSimplyRetsSource(options: SimplyRetsSourceOptions): Listin
         });
       }
       lastId = nextId;
+      if (next === "end") return rows;
+      if (next !== null && next.origin === endpoint.origin && next.pathname === endpoint.pathname) {
+        url = next;
+      } else {
+        url = new URL(first);
+        url.searchParams.set("lastId", String(lastId));
+      }
     }
   }
 
@@ -105,12 +115,11 @@ export function createSimplyRetsSource(options: SimplyRetsSourceOptions): Listin
     async fetchListings(query, signal) {
       assertValidListingQuery(query);
       if (!namesAnArea(query)) return [];
-      const onMarket = await search(query, ["Active", "ActiveUnderContract", "Pending", "ComingSoon"], null, query.to, signal);
-      const closed = await search(query, ["Closed"], new Date(query.from.getTime() - settings.closedLookbackMs), query.to, signal);
-      const offMarket = await search(query, ["Withdrawn", "Expired"], query.from, query.to, signal);
+      const current = await search(query, SIMPLYRETS_SEARCHES.current, null, signal);
+      const offMarket = await search(query, SIMPLYRETS_SEARCHES.offMarket, query.from, signal);
 
       const byId = new Map<string, Listing>();
-      for (const raw of [...onMarket, ...closed, ...offMarket]) {
+      for (const raw of [...current, ...offMarket]) {
         const listing = normalizeSimplyRetsListing(raw);
         // A listing that changed status between the searches appears twice; keep the first.
         if (listing !== null && !byId.has(listing.mlsId)) byId.set(listing.mlsId, listing);
@@ -127,15 +136,21 @@ interface RequestSettings {
   backoffBaseMs: number;
 }
 
+/** One page: its listings and where the `Link` header says the next page is ("end": a Link with no next). */
+interface Page {
+  body: unknown[];
+  next: URL | "end" | null;
+}
+
 async function getJsonArray(
   url: URL,
   headers: Record<string, string>,
   settings: RequestSettings,
   signal: AbortSignal | undefined,
-): Promise<unknown[]> {
+): Promise<Page> {
   for (let attempt = 1; ; attempt++) {
     const outcome = await requestOnce(url, headers, settings, signal);
-    if (Array.isArray(outcome)) return outcome;
+    if (!(outcome instanceof ListingSourceError)) return outcome;
     const failure = outcome;
     if (failure.kind === "permanent") throw failure;
     let waitMs = settings.backoffBaseMs * 2 ** (attempt - 1);
@@ -154,15 +169,17 @@ async function requestOnce(
   headers: Record<string, string>,
   settings: RequestSettings,
   signal: AbortSignal | undefined,
-): Promise<unknown[] | ListingSourceError> {
+): Promise<Page | ListingSourceError> {
   let status: number;
   let text: string;
   let retryAfter: string | null;
+  let link: string | null;
   try {
     const timeout = AbortSignal.timeout(settings.requestTimeoutMs);
     const response = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     status = response.status;
     retryAfter = response.headers.get("retry-after");
+    link = response.headers.get("link");
     text = await response.text();
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
@@ -185,7 +202,25 @@ async function requestOnce(
   if (!Array.isArray(body)) {
     return new ListingSourceError("SimplyRETS returned JSON that is not a list of listings", { kind: "permanent", status });
   }
-  return body;
+  return { body, next: nextLink(link, url) };
+}
+
+/** The `rel="next"` target of a Link header (RFC 8288), resolved against the request URL. */
+export function nextLink(header: string | null, base: URL): URL | "end" | null {
+  if (header === null || header.trim() === "") return null;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (!match) continue;
+    const rel = /;\s*rel\s*=\s*"?([^";]+)"?/i.exec(match[2]);
+    if (rel && rel[1].toLowerCase().split(/\s+/).includes("next")) {
+      try {
+        return new URL(match[1], base);
+      } catch {
+        return null;
+      }
+    }
+  }
+  return "end";
 }
 
 function errorForStatus(status: number, body: string, retryAfter: string | null): ListingSourceError {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { reportFiltersSchema } from "../listings/listing-filters.js";
 
 /**
  * The report-job message, version 1: the seed's `generate_report` arguments (report_type, city,
@@ -18,7 +19,7 @@ export const reportJobSchema = z.strictObject({
     city: z.string().nullable(),
     zips: z.array(z.string()),
     lookback_days: z.int().min(1).max(365),
-    filters: z.record(z.string(), z.unknown()),
+    filters: reportFiltersSchema,
     schedule_id: z.uuid(),
     timezone: z.string().min(1),
     name: z.string(),

@@ -17,21 +17,17 @@ export function formatCurrency(value: number | null): string {
   return value === null ? MISSING : currency.format(value);
 }
 
-/** $850K, $1.25M, $311.4M: for axes and dense tables. */
-export function formatCompactCurrency(value: number | null): string {
-  if (value === null) return MISSING;
-  const abs = Math.abs(value);
-  const sign = value < 0 ? MINUS : "";
-  if (abs >= 1e9) return `${sign}$${trim(abs / 1e9, 2)}B`;
-  if (abs >= 1e6) return `${sign}$${trim(abs / 1e6, abs >= 1e8 ? 0 : abs >= 1e7 ? 1 : 2)}M`;
-  if (abs >= 1e3) return `${sign}$${trim(abs / 1e3, abs >= 1e5 ? 0 : 1)}K`;
-  return `${sign}$${integer.format(abs)}`;
-}
+/** Three significant digits: $850K, $1.25M, $311M. */
+const compactCurrency = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  notation: "compact",
+  maximumSignificantDigits: 3,
+});
 
-/** Fixed decimals without trailing zeros: 1.50 → "1.5", 2.00 → "2", 250 → "250". */
-function trim(value: number, decimals: number): string {
-  const text = value.toFixed(decimals);
-  return decimals === 0 ? text : text.replace(/\.?0+$/, "");
+/** $850K, $1.25M, $311M: for axes, dense tables and filter bands. */
+export function formatCompactCurrency(value: number | null): string {
+  return value === null ? MISSING : compactCurrency.format(value).replace("-", MINUS);
 }
 
 export function formatCount(value: number | null): string {
@@ -63,8 +59,15 @@ export function formatUnit(unit: MetricUnit, value: number | null, options: { co
   }
 }
 
-/** "+6.4%", "−2.6%", "+0.4 pts" for ratios, "0.0%" when flat, "—" when there is nothing to compare. */
-export function formatChange(key: MetricKey, change: MetricChange): string {
+/**
+ * "+6.4%", "−2.6%", "+0.4 pts" for ratios, "0.0%" when flat, "—" when there is nothing to
+ * compare. A change from too few records is no percent at all: both values, "2 → 5".
+ */
+export function formatChange(key: MetricKey, change: MetricChange, values?: { current: number | null; previous: number | null }): string {
+  if (change.smallSample) {
+    if (!values || values.current === null || values.previous === null) return MISSING;
+    return `${formatMetric(key, values.previous, { compact: true })} \u2192 ${formatMetric(key, values.current, { compact: true })}`;
+  }
   const isRatio = METRICS[key].unit === "ratio";
   const value = isRatio ? change.changePoints : change.changePct;
   if (value === null) return change.direction === "up" ? "new" : MISSING;
@@ -77,17 +80,28 @@ export function arrowFor(direction: MetricChange["direction"]): string {
   return direction === "up" ? "\u25B2" : direction === "down" ? "\u25BC" : direction === "flat" ? "\u25B6" : "";
 }
 
+const dayRange = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+
 /**
- * The period as people say it, in the schedule's zone. The end is exclusive (local midnight), so
- * the last day shown is the day before it: "Mar 8 – Apr 6, 2025".
+ * Local calendar days as people say them, both inclusive: "Mar 8 – Apr 6, 2025", "Mar 1 – 30,
+ * 2025", "Dec 15, 2024 – Jan 13, 2025", "Mar 1, 2025". The dates are formatted as UTC dates, so
+ * no zone can move them. ICU's thin spaces around the dash are made plain, for email subjects
+ * and plain text.
  */
-export function formatDateRange(start: Date, end: Date, timezone: string): string {
-  const first = DateTime.fromJSDate(start, { zone: timezone });
-  const last = DateTime.fromJSDate(new Date(end.getTime() - 1), { zone: timezone });
-  if (first.hasSame(last, "day")) return first.toFormat("LLL d, yyyy");
-  if (first.year !== last.year) return `${first.toFormat("LLL d, yyyy")} \u2013 ${last.toFormat("LLL d, yyyy")}`;
-  if (first.month === last.month) return `${first.toFormat("LLL d")} \u2013 ${last.toFormat("d, yyyy")}`;
-  return `${first.toFormat("LLL d")} \u2013 ${last.toFormat("LLL d, yyyy")}`;
+export function formatDayRange(firstDay: string, lastDay: string): string {
+  const first = new Date(`${firstDay}T00:00:00Z`);
+  const last = new Date(`${lastDay}T00:00:00Z`);
+  if (Number.isNaN(first.getTime()) || Number.isNaN(last.getTime())) throw new RangeError(`not a date range: ${firstDay} – ${lastDay}`);
+  return dayRange.formatRange(first, last).replace(/[\u2009\u202f]/g, " ");
+}
+
+/**
+ * The days from `start` up to `endExclusive` in `timezone`: the last day shown is the one that
+ * holds the instant just before the end, so a period ending at local midnight ends the day before.
+ */
+export function formatDateRange(start: Date, endExclusive: Date, timezone: string): string {
+  const localDay = (instant: Date) => DateTime.fromJSDate(instant, { zone: timezone }).toISODate()!;
+  return formatDayRange(localDay(start), localDay(new Date(endExclusive.getTime() - 1)));
 }
 
 /** "April 7, 2025, 9:00 AM PDT" in the schedule's zone. */

@@ -1,13 +1,14 @@
 import { EXCLUSION_RULES } from "../figures/exclusion-rules.js";
-import type { AreaFigures, MarketFigures, MetricChange } from "../figures/market-figures.js";
-import { METRICS, type MetricKey } from "../figures/metrics.js";
+import { FEED_FIELDS, type AreaFigures, type FeedField, type MarketFigures, type MetricChange, type PeriodFigures } from "../figures/market-figures.js";
+import { METRICS, MIN_CHANGE_SAMPLE, MIN_SAMPLE, type MetricKey } from "../figures/metrics.js";
 import { isReportType, REPORT_SECTIONS, type ChartKey, type ReportType } from "../figures/report-types.js";
+import { describeFilters, describeFiltersInFull, describePropertyTypes } from "./describe-filters.js";
 import {
   arrowFor,
   formatBoundary,
   formatChange,
   formatCount,
-  formatDateRange,
+  formatDayRange,
   formatInstant,
   formatMetric,
   formatRatio,
@@ -23,14 +24,15 @@ export interface ReportHtmlInput {
   scheduleName: string;
   city: string | null;
   zips: readonly string[];
+  /** The figures, with the period, its zone and the filters they were computed for. */
   figures: MarketFigures;
-  /** The report period (end exclusive) and the schedule's time zone, for every date shown. */
-  period: { start: Date; end: Date; timezone: string };
   asOf: Date;
   /** The brokerage or agent sending the report. */
   accountName: string;
   /** Where the listings came from, as the methodology should name it. */
   dataSource: string;
+  /** What exactly was requested from the source, and any bound on it (one or two sentences). */
+  fetched: string;
   /** Page size for print and PDF; Letter unless the account prefers A4. */
   paper?: PaperSize;
   /** Adds a visible "sample data" badge (the built-in sample market). */
@@ -41,28 +43,51 @@ export interface HeadlineFigure {
   key: MetricKey;
   label: string;
   value: string;
-  /** "+6.4%", "−0.5 pts"; null when there is nothing to compare with. */
+  /** "+6.4%", "−0.5 pts", "2 → 5"; null when there is nothing to compare with. */
   change: string | null;
   direction: MetricChange["direction"];
 }
 
 /** Sales below this count get no price-distribution chart: two bars are not a distribution. */
 const MIN_SALES_FOR_DISTRIBUTION = 3;
+const NOT_IN_FEED = "Not in feed";
 
 export function reportTitle(reportType: ReportType): string {
   return REPORT_SECTIONS[reportType].title;
 }
 
+/** The feed field a figure needs and no record carries, if any. */
+function missingFieldFor(figures: MarketFigures, key: MetricKey): FeedField | null {
+  for (const field of figures.missingFields) {
+    if ((FEED_FIELDS[field].metrics as readonly MetricKey[]).includes(key)) return field;
+  }
+  return null;
+}
+
+/** A statistic from fewer than MIN_SAMPLE records: shown with its count, flagged. */
+function isSmall(key: MetricKey, period: PeriodFigures): boolean {
+  return METRICS[key].kind === "statistic" && period[key] !== null && period.samples[key] < MIN_SAMPLE;
+}
+
+function sampleText(key: MetricKey, period: PeriodFigures): string {
+  const n = period.samples[key];
+  const [one, many] = METRICS[key].sampleNoun;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** The report type's first four headline figures, formatted, for email bodies and run summaries. */
 export function headlineFigures(figures: MarketFigures, reportType: ReportType = "market_snapshot"): HeadlineFigure[] {
+  const { current, previous, changes } = figures.area;
   return REPORT_SECTIONS[reportType].headline.slice(0, 4).map((key) => {
-    const change = formatChange(key, figures.area.changes[key]);
+    const missing = missingFieldFor(figures, key) !== null;
+    const change = formatChange(key, changes[key], { current: current[key], previous: previous[key] });
+    const value = missing ? NOT_IN_FEED : formatMetric(key, current[key]);
     return {
       key,
       label: METRICS[key].label,
-      value: formatMetric(key, figures.area.current[key]),
-      change: change === MISSING ? null : change,
-      direction: figures.area.changes[key].direction,
+      value: isSmall(key, current) ? `${value} (from ${sampleText(key, current)})` : value,
+      change: missing || change === MISSING ? null : change,
+      direction: changes[key].direction,
     };
   });
 }
@@ -80,13 +105,14 @@ export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 export function renderReportHtml(input: ReportHtmlInput): string {
   if (!isReportType(input.reportType)) throw new Error(`reportType: "${String(input.reportType)}" is not a supported report type`);
-  const { figures, period } = input;
+  const { figures } = input;
   const sections = REPORT_SECTIONS[input.reportType];
   const title = sections.title;
   const area = areaName(input.city, input.zips);
-  const range = formatDateRange(period.start, period.end, period.timezone);
-  const previousRange = formatDateRange(new Date(figures.previousPeriod.start), new Date(figures.previousPeriod.end), period.timezone);
+  const range = formatDayRange(figures.period.firstDay, figures.period.lastDay);
+  const previousRange = formatDayRange(figures.previousPeriod.firstDay, figures.previousPeriod.lastDay);
   const days = figures.period.days;
+  const filterLine = describeFilters(figures.filters);
 
   const page = html`<!doctype html>
 <html lang="en">
@@ -104,12 +130,13 @@ export function renderReportHtml(input: ReportHtmlInput): string {
 <div class="eyebrow">${title}<span class="sep">·</span>${input.scheduleName}${input.sampleData ? html`<span class="sample-badge">Sample data</span>` : ""}</div>
 <h1>${area.title}</h1>
 <p class="period">${range}${area.detail ? html` · ${area.detail}` : ""} <span class="versus">compared with ${previousRange}</span></p>
-<div class="meta"><span>Prepared by <strong>${input.accountName}</strong></span><span>Data as of ${formatInstant(input.asOf, period.timezone)}</span></div>
+<p class="filters">${filterLine}</p>
+<div class="meta"><span>Prepared by <strong>${input.accountName}</strong></span><span>Data as of ${formatInstant(input.asOf, figures.timezone)}</span></div>
 </header>
 <div class="content">
 ${figures.noActivity ? noActivityPanel(figures, area, range, days) : activityBody(input, days)}
 </div>
-${methodology(input, area.title, range, previousRange, days)}
+${methodology(input, area, range, previousRange, days)}
 </main>
 </body>
 </html>
@@ -125,15 +152,21 @@ function unsafeCss(css: string): SafeHtml {
 interface AreaName {
   title: string;
   detail: string | null;
+  /** The whole area in one phrase, exactly: "Houston (ZIP 77002)". */
+  exact: string;
   /** False when the schedule names neither a city nor a ZIP code. */
   named: boolean;
 }
 
 function areaName(city: string | null, zips: readonly string[]): AreaName {
   const zipText = zips.length === 0 ? null : zips.length <= 6 ? `${zips.length === 1 ? "ZIP" : "ZIPs"} ${zips.join(", ")}` : `${zips.length} ZIP codes`;
-  if (city !== null && city.trim() !== "") return { title: city.trim(), detail: zipText, named: true };
-  if (zipText !== null) return { title: zipText, detail: null, named: true };
-  return { title: "No area selected", detail: null, named: false };
+  const allZips = zips.length === 0 ? null : `${zips.length === 1 ? "ZIP" : "ZIPs"} ${zips.join(", ")}`;
+  if (city !== null && city.trim() !== "") {
+    const name = city.trim();
+    return { title: name, detail: zipText, exact: allZips ? `${name} (${allZips})` : name, named: true };
+  }
+  if (zipText !== null) return { title: zipText, detail: null, exact: allZips!, named: true };
+  return { title: "No area selected", detail: null, exact: "no area", named: false };
 }
 
 function activityBody(input: ReportHtmlInput, days: number): SafeHtml {
@@ -141,23 +174,47 @@ function activityBody(input: ReportHtmlInput, days: number): SafeHtml {
   const sections = REPORT_SECTIONS[input.reportType];
   const multipleZips = figures.byZip.length >= 2;
   return html`<p class="lede">${narrative(figures, input.reportType, days)}</p>
-<section class="kpis">${sections.headline.map((key) => kpiCard(key, figures.area, days))}</section>
+<section class="kpis">${sections.headline.map((key) => kpiCard(key, figures, days))}</section>
 <h2>Charts</h2>
 <section class="charts">${sections.charts.filter((chart) => chart !== "medianPriceByZip" || multipleZips).map((chart) => chartFigure(chart, figures))}</section>
 ${multipleZips ? zipTable(figures, sections.zipColumns) : ""}
-${detailTable(figures.area, sections.detail, days)}`;
+${detailTable(figures, sections.detail, days)}`;
 }
 
-function kpiCard(key: MetricKey, area: AreaFigures, days: number): SafeHtml {
+/** One figure as a table cell's or card's content: "Not in feed", the value, or the value flagged with its count. */
+function figureValue(figures: MarketFigures, key: MetricKey, period: PeriodFigures, compact: boolean): SafeHtml {
+  if (missingFieldFor(figures, key) !== null) return html`<span class="not-in-feed">${NOT_IN_FEED}</span>`;
+  const text = formatMetric(key, period[key], { compact });
+  if (!isSmall(key, period)) return html`${text}`;
+  return html`<span class="small-sample" title="From ${sampleText(key, period)}: too few to stand for the market">${text}<sup>†</sup> <small>(${formatCount(period.samples[key])})</small></span>`;
+}
+
+function kpiCard(key: MetricKey, figures: MarketFigures, days: number): SafeHtml {
+  const area = figures.area;
   const current = area.current[key];
-  const previous = area.previous[key];
   const change = area.changes[key];
   const compact = key === "totalSalesVolume" || (METRICS[key].unit === "currency" && current !== null && current >= 10_000_000);
-  return html`<div class="kpi"><div class="label">${METRICS[key].label}</div><div class="value">${formatMetric(key, current, { compact })}</div><div class="change ${change.direction ?? "none"}">${changeText(key, change)}</div><div class="prev">Prior ${days} days: ${formatMetric(key, previous, { compact: true })}</div></div>`;
+  const missing = missingFieldFor(figures, key);
+  const note = missing
+    ? html`<div class="change none">The feed gives no ${FEED_FIELDS[missing].label}</div>`
+    : isSmall(key, area.current)
+      ? html`<div class="change none small-note">From ${sampleText(key, area.current)}: too few to stand for the market</div>`
+      : html`<div class="change ${change.direction ?? "none"}">${changeText(key, area)}</div>`;
+  const basis = key === "medianDaysOnMarket" && current !== null ? html`<div class="prev">${daysOnMarketBasis(area.current)}</div>` : "";
+  return html`<div class="kpi" data-metric="${key}"><div class="label">${METRICS[key].label}</div><div class="value">${figureValue(figures, key, area.current, compact)}</div>${note}${basis}<div class="prev">Prior ${days} days: ${missing ? NOT_IN_FEED : formatMetric(key, area.previous[key], { compact: true })}</div></div>`;
 }
 
-function changeText(key: MetricKey, change: MetricChange): SafeHtml {
-  const text = formatChange(key, change);
+/** Which date the days on market run to. */
+function daysOnMarketBasis(period: PeriodFigures): string {
+  const { contract, close } = period.daysOnMarketBasis;
+  if (close === 0) return "List date to contract date";
+  if (contract === 0) return "List date to close date (no contract dates)";
+  return `List date to contract date; to close date for ${plural(close, "sale")} without one`;
+}
+
+function changeText(key: MetricKey, area: AreaFigures): SafeHtml {
+  const change = area.changes[key];
+  const text = formatChange(key, change, { current: area.current[key], previous: area.previous[key] });
   const arrow = arrowFor(change.direction);
   return html`${arrow ? html`<span class="arrow">${arrow}</span>` : ""}${text}`;
 }
@@ -177,7 +234,7 @@ function chartFigure(chart: ChartKey, figures: MarketFigures): SafeHtml {
       return html`<figure class="chart"><h3>Median sale price by ZIP code</h3>${medianPriceByZipChart(
         figures.charts.medianPriceByZip,
         figures.area.current.medianClosePrice,
-      )}<figcaption>Middle close price of the period's sales in each ZIP code; the dashed line is the whole area's median.</figcaption></figure>`;
+      )}<figcaption>Middle close price of the period's sales in each ZIP code; the dashed line is the whole area's median; pale bars rest on fewer than ${MIN_SAMPLE} sales.</figcaption></figure>`;
     case "weeklyActivity": {
       const weeks = figures.charts.weeklyActivity;
       const partial = weeks.some((w) => Date.parse(w.end) - Date.parse(w.start) < 6.5 * 86_400_000);
@@ -187,21 +244,43 @@ function chartFigure(chart: ChartKey, figures: MarketFigures): SafeHtml {
 }
 
 function zipTable(figures: MarketFigures, columns: readonly MetricKey[]): SafeHtml {
-  const cell = (key: MetricKey, value: number | null) => formatMetric(key, value, { compact: true });
+  const rowNote = (period: PeriodFigures): string | null => {
+    const small = columns.filter((key) => isSmall(key, period));
+    if (small.length === 0) return null;
+    const nouns = [...new Set(small.map((key) => METRICS[key].sampleNoun[1]))];
+    return `fewer than ${MIN_SAMPLE} ${nouns.join(" or ")}: marked figures are not market figures`;
+  };
+  const row = (label: SafeHtml, period: PeriodFigures, attrs: SafeHtml) => {
+    const note = rowNote(period);
+    return html`<tr ${attrs}><td>${label}${note ? html`<div class="row-note">${note}</div>` : ""}</td>${columns.map(
+      (key) => html`<td data-metric="${key}">${figureValue(figures, key, period, true)}</td>`,
+    )}</tr>`;
+  };
   return html`<h2>By ZIP code</h2>
 <table class="zip-table"><thead><tr><th>ZIP</th>${columns.map((key) => html`<th>${METRICS[key].shortLabel}</th>`)}</tr></thead>
-<tbody>${figures.byZip.map(
-    (zip) => html`<tr><td><strong>${zip.zip}</strong></td>${columns.map((key) => html`<td>${cell(key, zip.current[key])}</td>`)}</tr>`,
-  )}<tr class="total"><td>All</td>${columns.map((key) => html`<td>${cell(key, figures.area.current[key])}</td>`)}</tr></tbody></table>`;
+<tbody>${figures.byZip.map((zip) => row(html`<strong>${zip.zip}</strong>`, zip.current, html`data-zip="${zip.zip}"`))}${row(
+    html`All`,
+    figures.area.current,
+    html`class="total" data-zip="all"`,
+  )}</tbody></table>`;
 }
 
-function detailTable(area: AreaFigures, rows: readonly MetricKey[], days: number): SafeHtml {
+function detailTable(figures: MarketFigures, rows: readonly MetricKey[], days: number): SafeHtml {
+  const area = figures.area;
   return html`<h2>This period and the one before<span class="sub">the ${days} days before the period</span></h2>
 <table class="detail-table"><thead><tr><th>Figure</th><th>This period</th><th>Previous period</th><th>Change</th></tr></thead>
 <tbody>${rows.map(
     (key) =>
-      html`<tr><td>${METRICS[key].label}</td><td>${formatMetric(key, area.current[key])}</td><td>${formatMetric(key, area.previous[key])}</td><td class="${area.changes[key].direction ?? "none"}">${changeText(key, area.changes[key])}</td></tr>`,
+      html`<tr data-metric="${key}"><td>${METRICS[key].label}</td><td data-window="current">${figureValue(figures, key, area.current, false)}</td><td data-window="previous">${figureValue(figures, key, area.previous, false)}</td><td class="${area.changes[key].direction ?? "none"}">${missingFieldFor(figures, key) ? MISSING : changeText(key, area)}</td></tr>`,
   )}</tbody></table>`;
+}
+
+/** For "No … were listed": "condos ($500K–$1M, 2+ beds)", "single-family homes or condos". */
+function whatWasLookedFor(figures: MarketFigures): string {
+  const types = describePropertyTypes(figures.filters).replace(/ and (?=[^,]*$)/, " or ");
+  const rest = describeFilters(figures.filters).split(", ").slice(1);
+  const lower = types.charAt(0).toLowerCase() + types.slice(1);
+  return rest.length === 0 ? lower : `${lower} (${rest.join(", ")})`;
 }
 
 function noActivityPanel(figures: MarketFigures, area: AreaName, range: string, days: number): SafeHtml {
@@ -211,28 +290,42 @@ function noActivityPanel(figures: MarketFigures, area: AreaName, range: string, 
 <p>This report names no city or ZIP code, so there is no market to describe. Edit the schedule to choose an area.</p>
 </section>`;
   }
-  const areaTitle = area.title;
   const previous = figures.area.previous;
-  const hadActivity = previous.newListings + previous.closedSales + previous.newPendings + previous.activeInventory > 0;
+  const pendings = previous.newPendings;
+  const hadActivity = previous.newListings + previous.closedSales + (pendings ?? 0) + previous.activeInventory > 0;
+  const before = [plural(previous.newListings, "new listing"), pendings === null ? null : plural(pendings, "pending sale"), plural(previous.closedSales, "closed sale")]
+    .filter((part): part is string => part !== null)
+    .join(", ");
   return html`<section class="no-activity">
 <h2>No activity in this period</h2>
-<p>No homes were listed, went under contract or sold in ${areaTitle} from ${range}, and none were for sale at the end of the period.</p>
+<p>No ${whatWasLookedFor(figures)} were listed, went under contract or sold in ${area.exact} from ${range}, and none were for sale at the end of the period.</p>
 <p>${
     hadActivity
-      ? `In the ${days} days before: ${plural(previous.newListings, "new listing")}, ${plural(previous.newPendings, "pending sale")}, ${plural(previous.closedSales, "closed sale")}.`
-      : `The ${days} days before were quiet too. If this seems wrong, check the report's city and ZIP codes.`
+      ? `In the ${days} days before: ${before}.`
+      : `The ${days} days before were quiet too. If this seems wrong, check the report's city, ZIP codes and filters.`
   }</p>
 </section>`;
 }
 
-function methodology(input: ReportHtmlInput, areaTitle: string, range: string, previousRange: string, days: number): SafeHtml {
-  const { figures, period } = input;
+function methodology(input: ReportHtmlInput, area: AreaName, range: string, previousRange: string, days: number): SafeHtml {
+  const { figures } = input;
+  const tz = figures.timezone;
   const sections = REPORT_SECTIONS[input.reportType];
   const keys = [...new Set<MetricKey>([...sections.headline, ...sections.detail])];
+  const at = (iso: string) => formatBoundary(new Date(iso), tz);
+  const basis = figures.area.current.daysOnMarketBasis;
+  const gaps = figures.missingFields.map(
+    (field) =>
+      `The feed gives no ${FEED_FIELDS[field].label} for these listings, so ${FEED_FIELDS[field].metrics.map((key) => METRICS[key].label.toLowerCase()).join(" and ")} cannot be computed and ${FEED_FIELDS[field].metrics.length === 1 ? "reads" : "read"} “${NOT_IN_FEED}”, not zero.`,
+  );
   return html`<footer class="methodology">
 <h2>Methodology</h2>
-<p><strong>Period:</strong> ${formatBoundary(period.start, period.timezone)} up to ${formatBoundary(period.end, period.timezone)} (${range}), compared with the ${days} days before it (${previousRange}). Changes compare the two periods; ratio changes are in percentage points.</p>
-<p><strong>Data:</strong> ${input.dataSource}; ${formatCount(figures.listingsConsidered)} listing records for ${areaTitle}, retrieved ${formatInstant(input.asOf, period.timezone)}. Statuses are as reported at that time.</p>
+<p><strong>Period:</strong> ${at(figures.period.start)} up to ${at(figures.period.end)} (${range}, ${plural(days, "local day")}), compared with ${at(figures.previousPeriod.start)} up to ${at(figures.previousPeriod.end)} (${previousRange}, the ${days} local days before). Changes compare the two periods; ratio changes are in percentage points.</p>
+<p><strong>Area and filters:</strong> ${area.named ? html`${area.exact}${input.city && input.zips.length > 0 ? "; a listing must be in the city and in one of the ZIP codes" : ""}` : "none selected"}. ${describeFiltersInFull(figures.filters)} Filters are sent to the data source and checked again on every record received, so a listing counts only when its own record meets them.</p>
+<p><strong>Data:</strong> ${input.dataSource}. ${input.fetched} ${formatCount(figures.listingsUsed)} of the ${plural(figures.listingsReceived, "listing record")} received ${figures.listingsUsed === 1 ? "is" : "are"} behind these figures; retrieved ${formatInstant(input.asOf, tz)}. Statuses are as reported at that time.</p>
+${gaps.length > 0 ? html`<p><strong>Missing from the feed:</strong> ${gaps.join(" ")}</p>` : ""}
+${basis.close > 0 && basis.contract > 0 ? html`<p><strong>Days on market</strong> in this period run to the contract date for ${plural(basis.contract, "sale")} and to the close date for ${plural(basis.close, "sale")} without a contract date.</p>` : ""}
+<p><strong>Small numbers:</strong> a median, average, ratio, share or months of supply computed from fewer than ${MIN_SAMPLE} records is shown with its count and marked †: it describes those few homes, not the market. A change is given in percent (or points) only when at least ${MIN_CHANGE_SAMPLE} records are behind the figure in both periods; otherwise the two values are shown side by side. Counts and sums are exact at any size.</p>
 <h3>Definitions</h3>
 <dl>${keys.map((key) => html`<div><dt>${METRICS[key].label}</dt><dd>${METRICS[key].definition}</dd></div>`)}</dl>
 <h3>How records are counted</h3>
@@ -248,7 +341,7 @@ function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${count === 1 ? noun : noun + "s"}`;
 }
 
-/** One to three plain sentences a client can read before the numbers. */
+/** One to three plain sentences a client can read before the numbers; small samples are called so. */
 function narrative(figures: MarketFigures, reportType: ReportType, days: number): string {
   const { current, changes } = figures.area;
   const movement = (key: MetricKey): string | null => {
@@ -257,28 +350,35 @@ function narrative(figures: MarketFigures, reportType: ReportType, days: number)
     if (change.direction === "flat") return "unchanged";
     return `${change.direction} ${Math.abs(change.changePct).toFixed(1)}%`;
   };
+  const enough = (key: MetricKey) => current[key] !== null && current.samples[key] >= MIN_SAMPLE;
   const sales = (() => {
     if (current.closedSales === 0) return "No sales closed in the period.";
     const count = movement("closedSales");
     const price = movement("medianClosePrice");
-    return `${plural(current.closedSales, "home")} sold${count ? ` (${count} from the previous ${days} days)` : ""}${
-      current.medianClosePrice !== null
-        ? ` at a median price of ${formatMetric("medianClosePrice", current.medianClosePrice)}${price ? ` (${price})` : ""}`
-        : ""
-    }.`;
+    const priced = current.samples.medianClosePrice;
+    const priceText = enough("medianClosePrice")
+      ? ` at a median price of ${formatMetric("medianClosePrice", current.medianClosePrice)}${price ? ` (${price})` : ""}`
+      : priced > 0
+        ? ` (${plural(priced, "sale")} with a usable price: too few for a market median)`
+        : "";
+    return `${plural(current.closedSales, "home")} sold${count ? ` (${count} from the previous ${days} days)` : ""}${priceText}.`;
   })();
-  const pace =
-    current.medianDaysOnMarket !== null && current.saleToListRatio !== null
-      ? `The typical home went under contract in ${formatMetric("medianDaysOnMarket", current.medianDaysOnMarket)} and sold for ${formatRatio(current.saleToListRatio)} of its list price${
-          current.shareClosedAboveList !== null ? `; ${formatRatio(current.shareClosedAboveList)} sold above list` : ""
-        }.`
-      : null;
+  const pace = (() => {
+    if (!enough("medianDaysOnMarket") || !enough("saleToListRatio")) return null;
+    const daysText = formatMetric("medianDaysOnMarket", current.medianDaysOnMarket);
+    const { contract, close } = current.daysOnMarketBasis;
+    const above = current.shareClosedAboveList !== null ? `; ${formatRatio(current.shareClosedAboveList)} sold above list` : "";
+    const ratio = formatRatio(current.saleToListRatio);
+    if (contract === 0) return `The typical sale closed ${daysText} after listing (the feed gives no contract dates), at ${ratio} of its list price${above}.`;
+    const fallback = close > 0 ? ` (counting to the close date for ${formatCount(close)} of ${plural(contract + close, "sale")}, which have no contract date)` : "";
+    return `The typical home went under contract ${daysText} after listing${fallback} and sold for ${ratio} of its list price${above}.`;
+  })();
   const listings = movement("newListings");
   const supply = `${plural(current.newListings, "new listing")} came on the market${listings ? ` (${listings})` : ""}, and ${plural(
     current.activeInventory,
     "home",
   )} ${current.activeInventory === 1 ? "was" : "were"} for sale at the end of the period${
-    current.monthsOfSupply !== null ? `: ${current.monthsOfSupply.toFixed(1)} months of supply` : ""
+    enough("monthsOfSupply") ? `: ${current.monthsOfSupply!.toFixed(1)} months of supply` : ""
   }.`;
   const order: Record<ReportType, (string | null)[]> = {
     market_snapshot: [sales, pace, supply],
@@ -288,4 +388,3 @@ function narrative(figures: MarketFigures, reportType: ReportType, days: number)
   };
   return order[reportType].filter((s): s is string => s !== null).join(" ");
 }
-

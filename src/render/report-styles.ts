@@ -29,6 +29,7 @@ body {
 .masthead h1 { margin: 6px 0 4px; font-size: 24pt; line-height: 1.15; font-weight: 700; letter-spacing: -.01em; }
 .masthead .period { margin: 0; font-size: 12pt; color: #e8eef5; }
 .masthead .period .versus { color: #a9bccf; font-size: 10pt; }
+.masthead .filters { margin: 4px 0 0; font-size: 10pt; color: #d6e0ea; }
 .masthead .meta { margin-top: 12px; font-size: 9pt; color: #b9c8d8; display: flex; justify-content: space-between; gap: 16px; flex-wrap: wrap; }
 .masthead .meta strong { color: #fff; font-weight: 600; }
 .sample-badge { display: inline-block; margin-left: 8px; padding: 1px 7px; border: 1px solid #e0a458; border-radius: 9px; color: #f3cf9f; font-size: 7.5pt; letter-spacing: .06em; text-transform: uppercase; vertical-align: 2px; }
@@ -49,6 +50,11 @@ figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; pad
 figure.chart h3 { margin: 0 0 6px; font-size: 10pt; color: var(--ink); }
 figure.chart figcaption { font-size: 8pt; color: var(--faint); margin-top: 2px; }
 .chart-svg { display: block; }
+.small-sample { color: var(--muted); }
+.small-sample sup { font-size: 65%; margin-left: 1px; }
+.small-sample small, .small-note { font-weight: 400; color: var(--faint); }
+.not-in-feed { color: var(--faint); font-style: italic; font-weight: 400; font-size: 80%; }
+.row-note { font-size: 7pt; color: var(--faint); font-weight: 400; white-space: normal; }
 .empty-chart { font-size: 9pt; color: var(--faint); padding: 18px 0; text-align: center; }
 table { width: 100%; border-collapse: collapse; font-size: 9pt; }
 thead { display: table-header-group; }

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type { PriceBucket, WeekActivity, ZipPrice } from "../figures/market-figures.js";
+import { MIN_SAMPLE } from "../figures/metrics.js";
 import { niceStep } from "../figures/statistics.js";
 import { formatCompactCurrency, formatCount } from "./format-figures.js";
 import { html, type SafeHtml } from "./html-template.js";
@@ -112,7 +113,9 @@ export function medianPriceByZipChart(rows: readonly ZipPrice[], areaMedian: num
       return html`${label}<text x="${left}" y="${y + 15}" font-size="${FONT - 1}" fill="${CHART_COLORS.muted}" font-style="italic">no sales in the period</text>`;
     }
     const w = Math.max(2, scale(row.medianClosePrice) - left);
-    return html`${label}<rect x="${left}" y="${y + 4}" width="${n(w)}" height="${rowHeight - 8}" rx="2" fill="${CHART_COLORS.secondary}"/><text x="${n(left + w + 6)}" y="${y + 15}" font-size="${FONT}" fill="${CHART_COLORS.ink}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"><tspan font-weight="600">${formatCompactCurrency(row.medianClosePrice)}</tspan><tspan fill="${CHART_COLORS.muted}"> · ${formatCount(row.closedSales)} ${row.closedSales === 1 ? "sale" : "sales"}</tspan></text>`;
+    // A median of a handful of sales is drawn pale: it is not a market figure.
+    const small = row.pricedSales < MIN_SAMPLE;
+    return html`${label}<rect x="${left}" y="${y + 4}" width="${n(w)}" height="${rowHeight - 8}" rx="2" fill="${CHART_COLORS.secondary}"${small ? html` fill-opacity="0.35"` : ""}/><text x="${n(left + w + 6)}" y="${y + 15}" font-size="${FONT}" fill="${CHART_COLORS.ink}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"><tspan font-weight="600">${formatCompactCurrency(row.medianClosePrice)}</tspan><tspan fill="${CHART_COLORS.muted}"> · ${formatCount(row.closedSales)} ${row.closedSales === 1 ? "sale" : "sales"}${small ? " (too few)" : ""}</tspan></text>`;
   });
   const marker =
     areaMedian === null

@@ -1,9 +1,7 @@
-import { computeMarketFigures } from "../figures/market-figures.js";
-import { listingQueryFor, reportPeriod } from "../figures/report-period.js";
 import type { ReportType } from "../figures/report-types.js";
-import { describeListingSource } from "../listings/select-source.js";
+import type { ReportFilters } from "../listings/listing-filters.js";
 import type { ListingSource } from "../listings/listing.js";
-import { renderReportHtml } from "../render/report-html.js";
+import { makeMarketReport } from "../render/market-report.js";
 
 export interface ReportPreviewInput {
   name: string;
@@ -12,6 +10,8 @@ export interface ReportPreviewInput {
   zip_codes: readonly string[];
   lookback_days: number;
   timezone: string;
+  /** The schedule's filters; absent: none (the default property types). */
+  filters?: ReportFilters;
 }
 
 /**
@@ -23,22 +23,20 @@ export async function renderReportPreview(
   parts: { listings: ListingSource; accountName: string; now?: Date },
 ): Promise<string> {
   const now = parts.now ?? new Date();
-  const period = { ...reportPeriod({ slot: now, lookbackDays: input.lookback_days, timezone: input.timezone }), timezone: input.timezone };
-  const listings = await parts.listings.fetchListings(
-    listingQueryFor({ city: input.city, zips: input.zip_codes, period }),
-    AbortSignal.timeout(30_000),
+  const report = await makeMarketReport(
+    {
+      reportType: input.report_type,
+      scheduleName: input.name,
+      city: input.city,
+      zips: input.zip_codes,
+      filters: input.filters ?? {},
+      lookbackDays: input.lookback_days,
+      timezone: input.timezone,
+      slot: now,
+      accountName: parts.accountName,
+    },
+    parts.listings,
+    { now, signal: AbortSignal.timeout(30_000) },
   );
-  const figures = computeMarketFigures(listings, { periodStart: period.start, periodEnd: period.end, zips: [...input.zip_codes], timezone: input.timezone, now });
-  return renderReportHtml({
-    reportType: input.report_type,
-    scheduleName: input.name,
-    city: input.city,
-    zips: input.zip_codes,
-    figures,
-    period,
-    asOf: now,
-    accountName: parts.accountName,
-    dataSource: describeListingSource(parts.listings.name),
-    sampleData: parts.listings.name === "sample-market",
-  });
+  return report.html;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CADENCES, type Cadence } from "../db/enums.js";
 import { REPORT_TYPES } from "../figures/report-types.js";
+import { reportFiltersSchema } from "../listings/listing-filters.js";
 import { emailAddressField } from "../validation/email-address.js";
 import { booleanField, intInRange, typeRule } from "../validation/field-rules.js";
 import { isValidTimeZone } from "../time/next-run-at.js";
@@ -34,15 +35,7 @@ export const fields = {
     .max(50, "must list 1 to 50 email addresses")
     .transform((emails) => [...new Set(emails)]),
   include_attachment: booleanField(),
-  filters: z
-    .record(
-      z.string(),
-      z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(100), z.number()])).max(50)], {
-        error: "must be a string, number, boolean or a list of them",
-      }),
-      typeRule("must be an object"),
-    )
-    .refine((f) => Object.keys(f).length <= 20, "must have at most 20 keys"),
+  filters: reportFiltersSchema,
   active: booleanField(),
 };
 

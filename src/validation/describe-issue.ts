@@ -8,11 +8,12 @@ export interface FieldIssue {
 }
 
 export function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return issue.keys.map((k) => `${k}: is not a known field`).join("; ");
   const field = issue.path.reduce<string>(
     (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
     "",
   );
+  // A nested object's unknown key is named with its path: "filters.colour".
+  if (issue.code === "unrecognized_keys") return issue.keys.map((k) => `${field ? `${field}.` : ""}${k}: is not a known field`).join("; ");
   return field ? `${field}: ${issue.message}` : issue.message;
 }
 

@@ -1,18 +1,17 @@
 import type { Kysely } from "kysely";
 import type { Database, ReportRun, ScheduleRun } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
-import { computeMarketFigures } from "../figures/market-figures.js";
-import { listingQueryFor, reportPeriod } from "../figures/report-period.js";
 import { isReportType, type ReportType } from "../figures/report-types.js";
 import type { ListingSource } from "../listings/listing.js";
-import { describeListingSource } from "../listings/select-source.js";
 import type { Logger } from "../log/logger.js";
 import type { PdfRenderer } from "../pdf/pdf-renderer.js";
 import { PermanentJobError } from "../queue/job-queue.js";
 import type { ReportJob } from "../queue/report-job.js";
-import { headlineFigures, renderReportHtml, reportTitle } from "../render/report-html.js";
+import { makeMarketReport } from "../render/market-report.js";
+import { reportTitle } from "../render/report-html.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { reportObjectKey } from "../storage/report-keys.js";
+import { reportPeriod } from "../time/report-period.js";
 import { startJobTimings, type JobTimings } from "./job-timings.js";
 
 export interface ReportParts {
@@ -55,7 +54,7 @@ export async function buildReport(
   const p = job.params;
   if (!isReportType(p.report_type)) throw new PermanentJobError(`report_type: "${p.report_type}" is not a supported report type`);
   const reportType = p.report_type;
-  const period = { ...reportPeriod({ slot: new Date(job.scheduled_for), lookbackDays: p.lookback_days, timezone: p.timezone }), timezone: p.timezone };
+  const period = reportPeriod({ slot: new Date(job.scheduled_for), lookbackDays: p.lookback_days, timezone: p.timezone });
   const title = reportTitle(reportType);
 
   const existing = options.stored;
@@ -76,23 +75,23 @@ export async function buildReport(
 
   const now = options.now ?? new Date();
   const signal = AbortSignal.timeout(parts.listingTimeoutMs ?? 120_000);
-  const listings = await timings.time("listings", () => parts.listings.fetchListings(listingQueryFor({ city: p.city, zips: p.zips, period }), signal));
-  const figures = timings.timeSync("figures", () =>
-    computeMarketFigures(listings, { periodStart: period.start, periodEnd: period.end, zips: p.zips, timezone: p.timezone, now }),
+  const report = await makeMarketReport(
+    {
+      reportType,
+      scheduleName: p.name,
+      city: p.city,
+      zips: p.zips,
+      filters: p.filters,
+      lookbackDays: p.lookback_days,
+      timezone: p.timezone,
+      slot: new Date(job.scheduled_for),
+      accountName,
+    },
+    parts.listings,
+    { now, signal, stages: timings },
   );
-  const html = timings.timeSync("html", () => renderReportHtml({
-    reportType,
-    scheduleName: p.name,
-    city: p.city,
-    zips: p.zips,
-    figures,
-    period,
-    asOf: now,
-    accountName,
-    dataSource: describeListingSource(parts.listings.name),
-    sampleData: parts.listings.name === "sample-market",
-  }));
-  const headline = headlineFigures(figures, reportType).map((h) => ({ label: h.label, value: h.value, ...(h.change ? { change: h.change } : {}) }));
+  const { html, figures } = report;
+  const headline = report.headline.map((h) => ({ label: h.label, value: h.value, ...(h.change ? { change: h.change } : {}) }));
 
   const htmlKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "html");
   const htmlBytes = Buffer.from(html, "utf8");
@@ -126,7 +125,7 @@ export async function buildReport(
         pdf_key: pdfKey,
         html_key: htmlKey,
         size_bytes: pdf?.length ?? htmlBytes.length,
-        summary: JSON.stringify({ headline, noActivity: figures.noActivity, listings: listings.length }),
+        summary: JSON.stringify({ headline, noActivity: figures.noActivity, listings: figures.listingsUsed }),
       })
       .onConflict((oc) =>
         oc

@@ -1,4 +1,5 @@
 import type { Listing } from "../../src/listings/listing.js";
+import { reportPeriod } from "../../src/time/report-period.js";
 
 /**
  * A small hand-made market, two ZIPs, every figure worked out by hand in market-figures.test.ts.
@@ -39,6 +40,8 @@ function listing(
     daysOnMarket: null,
     propertyType: fields.propertyType ?? "RES",
     bedrooms: 3,
+    bathrooms: 2,
+    yearBuilt: 1990,
     address: `${mlsId} Test St`,
   };
 }
@@ -72,16 +75,17 @@ export const FIXTURE: Listing[] = [
   listing("o1", { status: "Other", zip: B, list: "2025-03-15", listPrice: 1_000_000 }),
   // sold without a close date
   listing("cd", { status: "Closed", zip: A, list: "2025-03-02", listPrice: 400_000 }),
-  // left out entirely: a rental, a listing outside the ZIPs, one dated after the as-of time
+  // left out entirely: a rental, a listing outside the ZIPs, a sale listed after the as-of time
   listing("r1", { status: "Active", zip: A, list: "2025-03-10", listPrice: 3_500, propertyType: "RNT" }),
   listing("x1", { status: "Active", zip: "92109", list: "2025-03-10", listPrice: 900_000 }),
-  listing("f1", { status: "Active", zip: A, list: "2025-04-05", listPrice: 700_000 }),
+  listing("f1", { status: "Closed", zip: A, list: "2025-04-05", close: "2025-03-20", listPrice: 700_000, closePrice: 700_000 }),
 ];
 
+/** A 30-day UTC report run on March 31, 2025: the period is Mar 1-30, the previous window Jan 30 - Feb 28. */
+export const PERIOD = reportPeriod({ slot: new Date("2025-03-31T09:00:00Z"), lookbackDays: 30, timezone: "UTC" });
+
 export const OPTIONS = {
-  periodStart: new Date("2025-03-01T00:00:00Z"),
-  periodEnd: new Date("2025-03-31T00:00:00Z"),
+  period: PERIOD,
   zips: [A, B],
-  timezone: "UTC",
   now: new Date("2025-03-31T12:00:00Z"),
 };

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { EXCLUSION_RULES } from "../../src/figures/exclusion-rules.js";
 import { changeBetween, computeMarketFigures, priceBuckets, type MarketFigures } from "../../src/figures/market-figures.js";
 import { METRIC_KEYS } from "../../src/figures/metrics.js";
+import { reportPeriod } from "../../src/time/report-period.js";
 import { A, B, FIXTURE, OPTIONS } from "./fixture.js";
+
+const utcPeriod = (slot: string, days = 30) => reportPeriod({ slot: new Date(slot), lookbackDays: days, timezone: "UTC" });
 
 /** 30 days as a share of an average month (365.2425 / 12 days). */
 const MONTHS = 30 / 30.436875;
@@ -10,13 +13,16 @@ const figures: MarketFigures = computeMarketFigures(FIXTURE, OPTIONS);
 
 describe("computeMarketFigures on the hand-made fixture", () => {
   it("states the period, the previous window and the as-of time", () => {
-    expect(figures.period).toEqual({ start: "2025-03-01T00:00:00.000Z", end: "2025-03-31T00:00:00.000Z", days: 30 });
-    expect(figures.previousPeriod).toEqual({ start: "2025-01-30T00:00:00.000Z", end: "2025-03-01T00:00:00.000Z" });
+    expect(figures.period).toEqual({ start: "2025-03-01T00:00:00.000Z", end: "2025-03-31T00:00:00.000Z", days: 30, firstDay: "2025-03-01", lastDay: "2025-03-30" });
+    expect(figures.previousPeriod).toEqual({ start: "2025-01-30T00:00:00.000Z", end: "2025-03-01T00:00:00.000Z", firstDay: "2025-01-30", lastDay: "2025-02-28" });
     expect(figures.asOf).toBe("2025-03-31T12:00:00.000Z");
     expect(figures.zips).toEqual([A, B]);
     expect(figures.noActivity).toBe(false);
-    // r1 (rental), x1 (other ZIP) and f1 (dated after as-of) are dropped
-    expect(figures.listingsConsidered).toBe(17);
+    // r1 (rental), x1 (other ZIP) and f1 (listed after as-of) are dropped; a4 (no list date) is
+    // in no figure: 16 of the 20 records received are behind the figures
+    expect(figures.listingsUsed).toBe(16);
+    expect(figures.listingsReceived).toBe(20);
+    expect(figures.missingFields).toEqual([]);
   });
 
   it("computes the current period for the whole area", () => {
@@ -46,7 +52,9 @@ describe("computeMarketFigures on the hand-made fixture", () => {
     // on the market at March 31: a1, a2, a3
     expect(c.activeInventory).toBe(3);
     expect(c.monthsOfSupply).toBeCloseTo(3 / (6 / MONTHS), 10);
-    expect(c.sampleSizes).toEqual({ listPrice: 6, closePrice: 4, pricePerSqft: 3, daysOnMarket: 5, saleToList: 4, saleToOriginalList: 3 });
+    expect(c.samples).toMatchObject({ medianListPrice: 6, medianClosePrice: 4, medianPricePerSqft: 3, medianDaysOnMarket: 5, saleToListRatio: 4, saleToOriginalListRatio: 3, monthsOfSupply: 6 });
+    // c1, c2, c5, c6 have contract dates; c3 runs to its close date (c4 closed before it was listed)
+    expect(c.daysOnMarketBasis).toEqual({ contract: 4, close: 1 });
   });
 
   it("computes the previous window the same way", () => {
@@ -73,24 +81,30 @@ describe("computeMarketFigures on the hand-made fixture", () => {
     expect(p.monthsOfSupply).toBeCloseTo(4 / (2 / MONTHS), 10);
   });
 
-  it("computes changes as percent and direction, ratios also in points", () => {
+  it("gives no percent change when fewer than 10 records are behind a figure in either period", () => {
     const ch = figures.area.changes;
-    expect(ch.newListings).toEqual({ changePct: 0, changePoints: null, direction: "flat" });
-    expect(ch.closedSales).toEqual({ changePct: 200, changePoints: null, direction: "up" });
-    expect(ch.activeInventory).toEqual({ changePct: -25, changePoints: null, direction: "down" });
+    for (const key of METRIC_KEYS) expect(ch[key]).toEqual({ changePct: null, changePoints: null, direction: null, smallSample: true });
+  });
+
+  it("computes changes as percent and direction, ratios also in points, when both periods have enough records", () => {
+    // ten copies of each listing: the same medians and ratios, counts ten times over
+    const tenfold = FIXTURE.flatMap((l) => Array.from({ length: 10 }, (_, i) => ({ ...l, mlsId: `${l.mlsId}-${i}` })));
+    const ch = computeMarketFigures(tenfold, OPTIONS).area.changes;
+    expect(ch.newListings).toEqual({ changePct: 0, changePoints: null, direction: "flat", smallSample: false });
+    expect(ch.closedSales).toEqual({ changePct: 200, changePoints: null, direction: "up", smallSample: false });
+    expect(ch.activeInventory).toEqual({ changePct: -25, changePoints: null, direction: "down", smallSample: false });
     expect(ch.medianListPrice.changePct).toBeCloseTo(12.5, 10);
-    expect(ch.averageListPrice.changePct).toBeCloseTo(((4_100_000 / 6 - 654_000) / 654_000) * 100, 10);
     expect(ch.medianClosePrice.changePct).toBeCloseTo(((645 - 760) / 760) * 100, 10);
     expect(ch.medianClosePrice.direction).toBe("down");
-    expect(ch.medianPricePerSqft).toEqual({ changePct: 0, changePoints: null, direction: "flat" });
     expect(ch.medianDaysOnMarket.changePct).toBeCloseTo(((10 - 19.5) / 19.5) * 100, 10);
     expect(ch.saleToListRatio.changePoints).toBeCloseTo((1.01 - (470 / 480 + 1.05) / 2) * 100, 10);
     expect(ch.saleToListRatio.direction).toBe("down");
     expect(ch.saleToOriginalListRatio.changePoints).toBeCloseTo(0.5, 10);
-    expect(ch.saleToOriginalListRatio.direction).toBe("up");
-    expect(ch.shareClosedAboveList).toEqual({ changePct: 0, changePoints: 0, direction: "flat" });
+    expect(ch.shareClosedAboveList).toEqual({ changePct: 0, changePoints: 0, direction: "flat", smallSample: false });
     expect(ch.monthsOfSupply.changePct).toBeCloseTo(-75, 10);
     expect(ch.totalSalesVolume.changePct).toBeCloseTo(((2.62 - 1.52) / 1.52) * 100, 10);
+    // the previous window had 2 sales with a living area: 20 records, enough
+    expect(ch.medianPricePerSqft.smallSample).toBe(false);
     expect(Object.keys(ch).sort()).toEqual([...METRIC_KEYS].sort());
   });
 
@@ -119,14 +133,16 @@ describe("computeMarketFigures on the hand-made fixture", () => {
       medianDaysOnMarket: 15, // c3 22, c6 8
     });
     for (const key of ["newListings", "newPendings", "closedSales", "activeInventory"] as const) {
-      expect(zipA.current[key] + zipB.current[key]).toBe(figures.area.current[key]);
+      expect((zipA.current[key] ?? 0) + (zipB.current[key] ?? 0)).toBe(figures.area.current[key]);
     }
   });
 
   it("counts every exclusion rule by distinct listing", () => {
     const counts = Object.fromEntries(figures.exclusions.map((e) => [e.rule, e.count]));
     expect(counts).toEqual({
-      non_sale_property_type: 1, // r1
+      not_listed_status: 0,
+      property_type_not_covered: 1, // r1
+      outside_filters: 0,
       outside_area: 1, // x1
       listed_after_as_of: 1, // f1
       missing_list_date: 1, // a4
@@ -156,8 +172,8 @@ describe("computeMarketFigures on the hand-made fixture", () => {
       { from: 800_000, to: 850_000, count: 1 },
     ]);
     expect(figures.charts.medianPriceByZip).toEqual([
-      { zip: A, medianClosePrice: 550_000, closedSales: 3, medianListPrice: 550_000 },
-      { zip: B, medianClosePrice: 760_000, closedSales: 3, medianListPrice: 800_000 },
+      { zip: A, medianClosePrice: 550_000, closedSales: 3, pricedSales: 2, medianListPrice: 550_000 },
+      { zip: B, medianClosePrice: 760_000, closedSales: 3, pricedSales: 2, medianListPrice: 800_000 },
     ]);
     // March 1 2025 is a Saturday: the first week is the two days of the week of Feb 24
     expect(figures.charts.weeklyActivity.map((w) => [w.weekOf, w.newListings, w.newPendings, w.closedSales])).toEqual([
@@ -174,9 +190,7 @@ describe("computeMarketFigures on the hand-made fixture", () => {
   it("puts weeks on the schedule's local calendar", () => {
     const la = computeMarketFigures(FIXTURE, {
       ...OPTIONS,
-      periodStart: new Date("2025-03-01T08:00:00Z"),
-      periodEnd: new Date("2025-03-31T07:00:00Z"),
-      timezone: "America/Los_Angeles",
+      period: reportPeriod({ slot: new Date("2025-03-31T16:00:00Z"), lookbackDays: 30, timezone: "America/Los_Angeles" }),
     });
     const weeks = la.charts.weeklyActivity;
     expect(weeks.map((w) => w.weekOf)).toEqual(["2025-02-24", "2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24"]);
@@ -218,8 +232,10 @@ describe("empty windows", () => {
       monthsOfSupply: null,
       totalSalesVolume: 0,
     });
-    expect(empty.area.changes.closedSales).toEqual({ changePct: null, changePoints: null, direction: "flat" });
-    expect(empty.area.changes.medianClosePrice).toEqual({ changePct: null, changePoints: null, direction: null });
+    expect(empty.area.changes.closedSales).toEqual({ changePct: null, changePoints: null, direction: null, smallSample: true });
+    expect(empty.area.changes.medianClosePrice).toEqual({ changePct: null, changePoints: null, direction: null, smallSample: true });
+    expect(empty.missingFields).toEqual([]);
+    expect(empty.listingsUsed).toBe(0);
     expect(empty.byZip.map((z) => z.zip)).toEqual([A, B]);
     expect(empty.charts.closePriceDistribution).toEqual([]);
     expect(empty.charts.weeklyActivity.every((w) => w.newListings + w.newPendings + w.closedSales === 0)).toBe(true);
@@ -227,30 +243,25 @@ describe("empty windows", () => {
   });
 
   it("flags noActivity when only the previous window had any, and shows the drop", () => {
-    const later = computeMarketFigures(FIXTURE, {
-      ...OPTIONS,
-      periodStart: new Date("2026-03-01T00:00:00Z"),
-      periodEnd: new Date("2026-03-31T00:00:00Z"),
-      now: new Date("2026-03-31T12:00:00Z"),
-    });
-    // a1, a2, a3 and f1 (no longer "in the future") are still listed as active a year later:
-    // inventory, so there is activity
-    expect(later.area.current.activeInventory).toBe(4);
+    const later = computeMarketFigures(FIXTURE, { ...OPTIONS, period: utcPeriod("2026-03-31T09:00:00Z"), now: new Date("2026-03-31T12:00:00Z") });
+    // a1, a2 and a3 are still listed as active a year later: inventory, so there is activity
+    expect(later.area.current.activeInventory).toBe(3);
     expect(later.noActivity).toBe(false);
-    const onlySales = FIXTURE.filter((l) => l.status === "Closed");
-    const quiet = computeMarketFigures(onlySales, { ...OPTIONS, periodStart: new Date("2025-04-01T00:00:00Z"), periodEnd: new Date("2025-05-01T00:00:00Z"), now: new Date("2025-05-01T00:00:00Z") });
+    const onlySales = FIXTURE.filter((l) => l.status === "Closed" && l.mlsId !== "f1");
+    const quiet = computeMarketFigures(onlySales, { ...OPTIONS, period: utcPeriod("2025-05-01T09:00:00Z"), now: new Date("2025-05-01T10:00:00Z") });
     expect(quiet.noActivity).toBe(true);
     // the previous window is Mar 2 - Apr 1: c1..c6 all closed in it
     expect(quiet.area.previous.closedSales).toBe(6);
-    expect(quiet.area.changes.closedSales).toEqual({ changePct: -100, changePoints: null, direction: "down" });
+    expect(quiet.area.changes.closedSales).toEqual({ changePct: null, changePoints: null, direction: null, smallSample: true });
   });
 });
 
 describe("building blocks", () => {
   it("changeBetween handles zero and unknown previous values", () => {
-    expect(changeBetween(5, 0, false)).toEqual({ changePct: null, changePoints: null, direction: "up" });
-    expect(changeBetween(0, 0, false)).toEqual({ changePct: null, changePoints: null, direction: "flat" });
-    expect(changeBetween(null, 4, false)).toEqual({ changePct: null, changePoints: null, direction: null });
+    expect(changeBetween(5, 0, false)).toEqual({ changePct: null, changePoints: null, direction: "up", smallSample: false });
+    expect(changeBetween(0, 0, false)).toEqual({ changePct: null, changePoints: null, direction: "flat", smallSample: false });
+    expect(changeBetween(null, 4, false)).toEqual({ changePct: null, changePoints: null, direction: null, smallSample: false });
+    expect(changeBetween(5, 2, false, true)).toEqual({ changePct: null, changePoints: null, direction: null, smallSample: true });
     expect(changeBetween(100.04, 100, false).direction).toBe("flat");
     expect(changeBetween(0.3, 0.2, true).changePoints).toBeCloseTo(10, 10);
   });
@@ -267,7 +278,7 @@ describe("building blocks", () => {
   });
 
   it("rejects bad options naming the field", () => {
-    expect(() => computeMarketFigures([], { ...OPTIONS, timezone: "Mars/Olympus" })).toThrow('timezone: "Mars/Olympus"');
-    expect(() => computeMarketFigures([], { ...OPTIONS, periodEnd: OPTIONS.periodStart })).toThrow("periodStart: must be before periodEnd");
+    expect(() => computeMarketFigures([], { ...OPTIONS, period: { ...OPTIONS.period, timezone: "Mars/Olympus" } })).toThrow('period.timezone: "Mars/Olympus"');
+    expect(() => computeMarketFigures([], { ...OPTIONS, period: { ...OPTIONS.period, end: OPTIONS.period.start } })).toThrow("previousStart < start < end");
   });
 });

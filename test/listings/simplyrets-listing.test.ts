@@ -26,6 +26,8 @@ describe("normalizeSimplyRetsListing", () => {
       daysOnMarket: 862,
       propertyType: "RES",
       bedrooms: 2,
+      bathrooms: 8, // 5 full + 6 half, no total given
+      yearBuilt: 1998,
       address: "74434 East Sweet Bottom Br #18393",
     });
   });
@@ -75,15 +77,10 @@ describe("normalizeSimplyRetsListing", () => {
   });
 
   it("maps the spec's statuses to ours", () => {
-    expect(["Active", "ActiveUnderContract", "Pending", "Closed", "Withdrawn", "Expired", "ComingSoon", null].map(statusFrom)).toEqual([
-      "Active",
-      "Pending",
-      "Pending",
-      "Closed",
-      "Other",
-      "Other",
-      "Other",
-      "Other",
-    ]);
+    expect(
+      ["Active", "ActiveUnderContract", "Pending", "Closed", "Hold", "Withdrawn", "Expired", "ComingSoon", "Delete", "Incomplete", "Sold?", null].map(
+        statusFrom,
+      ),
+    ).toEqual(["Active", "Pending", "Pending", "Closed", "Other", "Other", "Other", "NotListed", "NotListed", "NotListed", "Other", "Other"]);
   });
 });

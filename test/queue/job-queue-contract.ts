@@ -33,7 +33,7 @@ export function sampleJob(overrides: Partial<ReportJob> = {}): ReportJob {
       city: "San Diego",
       zips: ["92101", "92103"],
       lookback_days: 30,
-      filters: { minprice: 500000 },
+      filters: { min_price: 500000 },
       schedule_id: scheduleId,
       timezone: "America/Los_Angeles",
       name: "Weekly Snapshot",

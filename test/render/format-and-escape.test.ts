@@ -49,12 +49,12 @@ describe("figure formatting", () => {
   });
 
   it("formats changes as signed percents, ratio changes in points", () => {
-    expect(formatChange("closedSales", { changePct: 31.63, changePoints: null, direction: "up" })).toBe("+31.6%");
-    expect(formatChange("closedSales", { changePct: -2.61, changePoints: null, direction: "down" })).toBe("−2.6%");
-    expect(formatChange("closedSales", { changePct: 0.01, changePoints: null, direction: "flat" })).toBe("0.0%");
-    expect(formatChange("closedSales", { changePct: null, changePoints: null, direction: "up" })).toBe("new");
-    expect(formatChange("closedSales", { changePct: null, changePoints: null, direction: null })).toBe("—");
-    expect(formatChange("saleToListRatio", { changePct: 0.45, changePoints: 0.449, direction: "up" })).toBe("+0.4 pts");
+    expect(formatChange("closedSales", { changePct: 31.63, changePoints: null, direction: "up", smallSample: false })).toBe("+31.6%");
+    expect(formatChange("closedSales", { changePct: -2.61, changePoints: null, direction: "down", smallSample: false })).toBe("−2.6%");
+    expect(formatChange("closedSales", { changePct: 0.01, changePoints: null, direction: "flat", smallSample: false })).toBe("0.0%");
+    expect(formatChange("closedSales", { changePct: null, changePoints: null, direction: "up", smallSample: false })).toBe("new");
+    expect(formatChange("closedSales", { changePct: null, changePoints: null, direction: null, smallSample: false })).toBe("—");
+    expect(formatChange("saleToListRatio", { changePct: 0.45, changePoints: 0.449, direction: "up", smallSample: false })).toBe("+0.4 pts");
   });
 
   it("writes a period's days in its time zone, end exclusive", () => {

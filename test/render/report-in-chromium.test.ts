@@ -39,10 +39,10 @@ describe.skipIf(!available)("the report in a real browser", () => {
       city: XSS,
       zips: [A, B],
       figures: computeMarketFigures(FIXTURE, OPTIONS),
-      period: { start: OPTIONS.periodStart, end: OPTIONS.periodEnd, timezone: "UTC" },
       asOf: OPTIONS.now,
       accountName: "Coastal Realty",
       dataSource: "MLS listing data via SimplyRETS",
+      fetched: "Every listing for the area.",
     });
     await page.setContent(html, { waitUntil: "load" });
     const seen = await page.evaluate(() => ({
@@ -73,10 +73,10 @@ describe.skipIf(!available)("the report in a real browser", () => {
           city: "San Diego",
           zips: [A, B],
           figures: computeMarketFigures(FIXTURE, OPTIONS),
-          period: { start: OPTIONS.periodStart, end: OPTIONS.periodEnd, timezone: "UTC" },
           asOf: OPTIONS.now,
           accountName: "Coastal Realty",
           dataSource: "MLS listing data via SimplyRETS",
+          fetched: "Every listing for the area.",
           paper,
         }),
       );

@@ -26,7 +26,7 @@ export async function insertSchedule(db: Kysely<Database>, accountId: string, se
       send_minute: 0,
       timezone: "America/Los_Angeles",
       recipients: ["client@example.com"],
-      filters: JSON.stringify({ minprice: 500000 }),
+      filters: JSON.stringify({ min_price: 500000 }),
       ...seed,
     })
     .returning("id")

@@ -122,7 +122,7 @@ describe.skipIf(!up)("tick", () => {
         city: "San Diego",
         zips: ["92101", "92103"],
         lookback_days: 90,
-        filters: { minprice: 500000 },
+        filters: { min_price: 500000 },
         schedule_id: monthly,
         timezone: "UTC",
         name: "Weekly Snapshot",

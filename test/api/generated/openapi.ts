@@ -565,7 +565,15 @@ export interface operations {
                     include_attachment?: boolean;
                     /** @default {} */
                     filters?: {
-                        [key: string]: string | number | boolean | (string | number)[];
+                        property_types?: ("residential" | "condominium" | "multifamily" | "land" | "mobilehome" | "farm")[];
+                        min_price?: number;
+                        max_price?: number;
+                        min_beds?: number;
+                        min_baths?: number;
+                        min_sqft?: number;
+                        max_sqft?: number;
+                        min_year_built?: number;
+                        max_year_built?: number;
                     };
                     /** @default true */
                     active?: boolean;
@@ -843,7 +851,15 @@ export interface operations {
                     recipients?: string[];
                     include_attachment?: boolean;
                     filters?: {
-                        [key: string]: string | number | boolean | (string | number)[];
+                        property_types?: ("residential" | "condominium" | "multifamily" | "land" | "mobilehome" | "farm")[];
+                        min_price?: number;
+                        max_price?: number;
+                        min_beds?: number;
+                        min_baths?: number;
+                        min_sqft?: number;
+                        max_sqft?: number;
+                        min_year_built?: number;
+                        max_year_built?: number;
                     };
                     active?: boolean;
                 };

@@ -19,7 +19,7 @@ function listingsFor(deps: AppDeps): ListingSource {
  */
 export const previewReportRoute = accountProcedure.input(createScheduleInput).query(async ({ ctx, input }) => {
   const html = await renderReportPreview(
-    { name: input.name, report_type: input.report_type, city: input.city ?? null, zip_codes: input.zip_codes ?? [], lookback_days: input.lookback_days, timezone: input.timezone },
+    { name: input.name, report_type: input.report_type, city: input.city ?? null, zip_codes: input.zip_codes ?? [], lookback_days: input.lookback_days, timezone: input.timezone, filters: input.filters },
     { listings: listingsFor(ctx.deps), accountName: ctx.accountName },
   );
   return { html };
