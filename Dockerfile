@@ -55,12 +55,13 @@ FROM debian:${DEBIAN_CODENAME}-slim AS runtime
 # text, Noto Sans CJK covers Chinese, Japanese and Korean names in listings. libatomic1 is the one
 # library Node's official binary needs that Debian slim lacks.
 #
-# dpkg leaves out files nothing here opens (about 330 MB): Mesa's GPU drivers with LLVM and Z3,
+# dpkg leaves out files nothing here opens (about 300 MB): Mesa's GPU drivers with LLVM and Z3,
 # which chromium-headless-shell pulls in through libgbm1 (it links libgbm, which loads a driver
 # only when asked for a GPU device, and the app launches Chromium with --disable-gpu); the full
 # browser's resources, Vulkan validation layer and locales in chromium-common (the headless shell
-# has its own headless_lib_*.pak); Noto Serif CJK (the report styles ask for sans-serif only). The
-# image's smoke test (npm run test:image) renders and mails a PDF with exactly this set.
+# has its own headless_lib_*.pak); Noto Serif CJK (the report styles ask for sans-serif only); X11
+# keyboard maps and input-method locales (no display, no keyboard). The image's smoke test
+# (npm run test:image) renders and mails a PDF with exactly this set.
 RUN printf '%s\n' \
       'path-exclude /usr/lib/*/libLLVM*' \
       'path-exclude /usr/lib/*/libz3.so*' \
@@ -71,6 +72,8 @@ RUN printf '%s\n' \
       'path-exclude /usr/lib/chromium/libVkLayer_khronos_validation.so*' \
       'path-exclude /usr/lib/chromium/libVkICD_mock_icd.so*' \
       'path-exclude /usr/share/fonts/opentype/noto/NotoSerifCJK-*' \
+      'path-exclude /usr/share/X11/xkb/*' \
+      'path-exclude /usr/share/X11/locale/*' \
       >/etc/dpkg/dpkg.cfg.d/market-reports-unused \
  && apt-get update \
  && apt-get install -y --no-install-recommends \

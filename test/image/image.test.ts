@@ -35,9 +35,9 @@ const amqpPrefix = `mr-image-${run}`;
 const recipient = "client@example.com";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let smtp: SmtpRecorder;
-let s3: S3Server;
-let broker: BrokerHandle;
+let smtp: SmtpRecorder | undefined;
+let s3: S3Server | undefined;
+let broker: BrokerHandle | undefined;
 let database: DatabaseHandle | undefined;
 let databaseCreated = false;
 let env: Record<string, string>;
@@ -86,19 +86,24 @@ async function uidsIn(container: string): Promise<number[]> {
   return out.split("\n").filter(Boolean).map(Number);
 }
 
+/** Removes whatever was created so far; safe to call again. */
 async function cleanUp() {
   const containers = (await podman(["ps", "--all", "--quiet", `--filter=label=${containerLabel}`])).stdout.split("\n").filter(Boolean);
   if (containers.length > 0) await podman(["rm", "--force", "--time=0", ...containers]);
   await broker?.remove().catch(() => undefined);
+  broker = undefined;
   await database?.close().catch(() => undefined);
+  database = undefined;
   if (databaseCreated) {
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     await admin.end();
+    databaseCreated = false;
   }
   await smtp?.close();
   await s3?.close();
+  [smtp, s3] = [undefined, undefined];
 }
 
 describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE not set)"}`, () => {
@@ -220,7 +225,7 @@ describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE n
     expect(status, `run ${queued.id}; worker log:\n${await logsOf(worker)}`).toBe("completed");
     expect(new Set(await uidsIn(worker))).toEqual(new Set([APP_UID]));
 
-    const mails = await smtp.parsed();
+    const mails = await smtp!.parsed();
     expect(mails.map((m) => m.to)).toEqual([[recipient]]);
     const link = mails[0].reportLink;
     expect(link, "the email links the report").toBeDefined();
