@@ -1,3 +1,4 @@
+import { oneLine } from "./one-line.js";
 import { DateTime } from "luxon";
 import addressparser from "nodemailer/lib/addressparser";
 import { z } from "zod";
@@ -110,10 +111,6 @@ export interface ReportEmailInput {
   replyTo?: string;
   /** EMAIL_UNSUBSCRIBE_MAILTO: an address or a mailto: URI, added to List-Unsubscribe. */
   unsubscribeMailto?: string;
-}
-
-function oneLine(value: string): string {
-  return value.replace(/[\x00-\x1f\x7f]+/g, " ").replace(/\s+/g, " ").trim();
 }
 
 function areaLabels(city: string | null | undefined, zips: string[]): { full: string; short: string } {

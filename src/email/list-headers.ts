@@ -1,3 +1,4 @@
+import { oneLine } from "./one-line.js";
 import { domainToASCII } from "node:url";
 import type { PreparedHeaderValue } from "./mail-transport.js";
 
@@ -60,7 +61,7 @@ export function encodedWords(text: string): string[] {
 
 /** A display phrase as header tokens: bare atoms, one quoted string, or encoded words. */
 function phraseTokens(name: string): string[] {
-  const clean = name.replace(/[\x00-\x1f\x7f]+/g, " ").replace(/\s+/g, " ").trim();
+  const clean = oneLine(name);
   if (clean === "") return [];
   if (ATOM_PHRASE.test(clean)) return [clean];
   if (PRINTABLE_ASCII.test(clean)) return [`"${clean.replace(/(["\\])/g, "\\$1")}"`];

@@ -6,7 +6,6 @@ import { deliverReport, type DeliverySummary } from "../delivery/deliver-report.
 import { recordSuppressed } from "../delivery/email-log.repository.js";
 import { suppressedAmong } from "../suppressions/suppression.repository.js";
 import type { MailTransport } from "../email/mail-transport.js";
-import type { Logger } from "../log/logger.js";
 import { errorMessage, type Delivery } from "../queue/job-queue.js";
 import type { ReportJob } from "../queue/report-job.js";
 import { buildReport, type ReportParts } from "./build-report.js";

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { updateScheduleFields } from "../../../schedules/schedule.rules.js";
 import { ZScheduleId } from "./by-id.types.js";
 
