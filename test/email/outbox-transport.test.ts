@@ -36,7 +36,7 @@ describe("outbox transport", () => {
     expect(transport.provider).toBe("outbox");
     const files = (await readdir(path.join(dataDir, "outbox"))).sort();
     expect(files).toHaveLength(2);
-    expect(files.every((f) => f.endsWith(".eml"))).toBe(true);
+    expect(new Set(files.map((f) => path.extname(f)))).toEqual(new Set([".eml"]));
 
     const parsed = await Promise.all(files.map(async (f) => simpleParser(await readFile(path.join(dataDir, "outbox", f)))));
     const byRecipient = new Map(parsed.map((p) => [!Array.isArray(p.to) ? p.to?.value[0].address : undefined, p]));

@@ -129,7 +129,7 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
       await settle(400);
       await consumer.stop();
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-      expect(attempts.every((a) => !a.finalAttempt)).toBe(true);
+      expect(new Set(attempts.map((a) => a.finalAttempt))).toEqual(new Set([false]));
       // Delayed redelivery, not a hot loop: each retry waits at least its backoff step.
       expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(CONTRACT_RETRY_DELAYS_MS[0] - 20);
       expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(CONTRACT_RETRY_DELAYS_MS[1] - 20);

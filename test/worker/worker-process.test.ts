@@ -113,7 +113,7 @@ describe.skipIf(!up || !chromium)("the worker process", () => {
     expect(after.filter((r) => r.status === "running")).toEqual([]);
     const finished = after.filter((r) => FINAL_RUN_STATUSES.includes(r.status as never));
     expect(finished.length).toBeGreaterThan(0);
-    expect(finished.every((r) => r.status === "completed")).toBe(true);
+    expect(new Set(finished.map((r) => r.status))).toEqual(new Set(["completed"]));
     // Nothing lost: every run not finished is still a message in the queue, for the next worker.
     expect(await rabbit.messageCount(queue.topology.jobsQueue)).toBe(after.length - finished.length);
     expect(smtp.received.length).toBe(finished.length);

@@ -31,7 +31,7 @@ describe.skipIf(!up)("e2e fault 4: RabbitMQ connections cut", () => {
         `runNow after the cuts answered "${fault.manual.status}" (pending = the API could not publish; the tick's recovery did); ` +
         `runs partial for an unknown outcome though every recipient was sent: ${report.staleStatuses.length}`,
     );
-    expect(fault.closed.every((n) => n > 0)).toBe(true);
+    expect(new Set(fault.closed.map((n) => n > 0))).toEqual(new Set([true]));
     expect(selfExits.length).toBeGreaterThanOrEqual(fault.closed.length);
     expect(report.violations).toEqual([]);
     expect(report.runs).toBe(FULL.schedules);
