@@ -1,8 +1,9 @@
 import type { Schedule, ScheduleRun } from "../db/database.js";
-import type { Cadence, RunKind, RunStatus } from "../db/enums.js";
+import type { RunKind, RunStatus } from "../db/enums.js";
+import type { ScheduleTiming } from "../time/next-run-at.js";
 
 /** What the API returns for a schedule: the seed's fields, dates as ISO-8601 strings. */
-export interface ScheduleDto {
+export interface ScheduleDto extends ScheduleTiming {
   id: string;
   account_id: string;
   name: string;
@@ -10,12 +11,6 @@ export interface ScheduleDto {
   city: string | null;
   zip_codes: string[];
   lookback_days: number;
-  cadence: Cadence;
-  weekly_dow: number | null;
-  monthly_dom: number | null;
-  send_hour: number;
-  send_minute: number;
-  timezone: string;
   recipients: string[];
   include_attachment: boolean;
   filters: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Cadence } from "../../src/db/enums.js";
 import type { ReportType } from "../../src/figures/report-types.js";
+import type { ScheduleDto } from "../../src/schedules/schedule.dto.js";
 import { createScheduleInput } from "../../src/schedules/schedule.rules.js";
 import { browserTimeZone, sendTime } from "./schedule-words.js";
 
@@ -76,22 +77,9 @@ export function emptyScheduleForm(): ScheduleFormValues {
   };
 }
 
-export function scheduleToForm(s: {
-  name: string;
-  report_type: string;
-  city: string | null;
-  zip_codes: string[];
-  lookback_days: number;
-  cadence: Cadence;
-  weekly_dow: number | null;
-  monthly_dom: number | null;
-  send_hour: number;
-  send_minute: number;
-  timezone: string;
-  recipients: string[];
-  include_attachment: boolean;
-  active: boolean;
-}): ScheduleFormValues {
+export function scheduleToForm(
+  s: Omit<ScheduleDto, "id" | "account_id" | "filters" | "last_run_at" | "next_run_at" | "created_at" | "updated_at">,
+): ScheduleFormValues {
   return {
     name: s.name,
     report_type: s.report_type as ReportType,

@@ -1,4 +1,4 @@
-import type { Cadence } from "../../src/db/enums.js";
+import type { ScheduleTiming } from "../../src/time/next-run-at.js";
 
 export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
@@ -13,14 +13,7 @@ export function sendTime(hour: number, minute: number): string {
 }
 
 /** "Mondays at 09:00, America/Los_Angeles": times always say their zone. */
-export function cadenceInWords(s: {
-  cadence: Cadence;
-  weekly_dow: number | null;
-  monthly_dom: number | null;
-  send_hour: number;
-  send_minute: number;
-  timezone: string;
-}): string {
+export function cadenceInWords(s: ScheduleTiming): string {
   const at = `at ${sendTime(s.send_hour, s.send_minute)}, ${s.timezone}`;
   if (s.cadence === "weekly") return `${WEEKDAYS[s.weekly_dow ?? 0]}s ${at}`;
   if (s.cadence === "monthly") {
