@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { typeRule } from "./field-rules.js";
 
 /**
  * The one rule for recipient addresses, used by the API's inputs, manual runs, delivery and the
@@ -21,7 +22,7 @@ export function isEmailAddress(address: string): boolean {
 /** An email address input: normalized, then checked with the one validity rule. */
 export function emailAddressField() {
   return z
-    .string({ error: (iss) => (iss.input === undefined ? "is required" : "must be an email address") })
+    .string(typeRule("must be an email address"))
     .transform(normalizeEmail)
     .refine(isEmailAddress, EMAIL_ADDRESS_RULE);
 }

@@ -46,15 +46,5 @@ export async function startTestApi(handle: DatabaseHandle, env: Env = testEnv(),
   };
 }
 
-/** The seed's POST /v1/schedules body, verbatim. */
-export const SEED_CREATE_BODY = {
-  name: "Weekly Market Snapshot",
-  report_type: "market_snapshot",
-  city: "San Diego",
-  cadence: "weekly",
-  weekly_dow: 1,
-  send_hour: 9,
-  send_minute: 0,
-  recipients: ["client@example.com"],
-  active: true,
-} as const;
+/** The seed's POST /v1/schedules body, verbatim: the same example the OpenAPI document shows. */
+export { SEED_CREATE_EXAMPLE as SEED_CREATE_BODY } from "../../src/api/rest/rest-routes.js";

@@ -1,3 +1,5 @@
+import type { createScheduleInput } from "../../schedules/schedule.rules.js";
+import type { z } from "zod";
 import type { AnyProcedure } from "@trpc/server";
 import type { AppRouter } from "../router.js";
 
@@ -37,7 +39,7 @@ export interface RestRoute {
 }
 
 /** The seed's POST /v1/schedules and PATCH bodies, verbatim. */
-export const SEED_CREATE_EXAMPLE = {
+export const SEED_CREATE_EXAMPLE: z.input<typeof createScheduleInput> = {
   name: "Weekly Market Snapshot",
   report_type: "market_snapshot",
   city: "San Diego",
