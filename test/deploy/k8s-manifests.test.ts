@@ -33,7 +33,7 @@ describe("k8s/ is the chart rendered with k8s/values.yaml", () => {
     for (const [file, text] of fresh) {
       expect(readFileSync(path.join(K8S_DIR, file), "utf8"), `k8s/${file} is stale: run npm run k8s:generate`).toBe(text);
     }
-  }, 240_000);
+  });
 
   it("carries none of Helm's bookkeeping", () => {
     for (const o of [...base, ...migrate]) {
