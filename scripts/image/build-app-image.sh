@@ -6,11 +6,23 @@ source "$(dirname "$0")/podman-env.sh"
 tag="$1"
 repo="$(cd "$image_scripts/../.." && pwd)"
 
-# npm inside the build trusts what the host's npm trusts (a machine may reach the registry through
-# a TLS-inspecting proxy): the CA file is mounted for the build only and never lands in a layer.
+# npm inside the build trusts what the host trusts (a machine may reach the registry through a
+# TLS-inspecting proxy): the CA file is mounted for the build only and never lands in a layer.
+# The host's trust can come from npm's cafile or from the environment: CI runs the project's own
+# Node release, whose npm does not read the system npmrc that sets cafile on this machine.
+host_cafile() {
+  local candidate
+  for candidate in "$(npm config get cafile 2>/dev/null || true)" "${NODE_EXTRA_CA_CERTS:-}" \
+    "${SSL_CERT_FILE:-}"; do
+    if [ -n "$candidate" ] && [ "$candidate" != "null" ] && [ -f "$candidate" ]; then
+      echo "$candidate"
+      return
+    fi
+  done
+}
 volumes=()
-cafile="$(npm config get cafile 2>/dev/null || true)"
-if [ -n "$cafile" ] && [ "$cafile" != "null" ] && [ -f "$cafile" ]; then
+cafile="$(host_cafile)"
+if [ -n "$cafile" ]; then
   npm_etc="$(mktemp -d)"
   trap 'rm -rf "$npm_etc"' EXIT
   cp "$cafile" "$npm_etc/ca.crt"

@@ -281,10 +281,26 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     try {
       generation = await Promise.race([acquiring, deadline]);
       const acquired = generation;
+      const fromPool = acquired.warm.length > 0;
       pagePromise = takePage(acquired);
-      const page = await Promise.race([pagePromise, deadline]);
-      const blockedBefore = page.blockedRequests;
-      const pdf = await Promise.race([printIsolatedPage(page, html, format), page.crashed, deadline]);
+      let page = await Promise.race([pagePromise, deadline]);
+      const print = (target: IsolatedPage) =>
+        Promise.race([printIsolatedPage(target, html, format), target.crashed, deadline]);
+      let blockedBefore = page.blockedRequests;
+      let pdf: Buffer;
+      try {
+        pdf = await print(page);
+      } catch (error) {
+        // A warm page's renderer can die while it waits (its crash notice still in flight when it
+        // was handed out): that is no fault of this job, which gets one fresh page.
+        if (!fromPool || !(error instanceof PageCrashedError || page.hasCrashed)) throw error;
+        logger?.debug({ err: messageOf(error) }, "a warm page had crashed; printing on a fresh one");
+        void page.close().catch(() => undefined);
+        pagePromise = openPage(acquired);
+        page = await Promise.race([pagePromise, deadline]);
+        blockedBefore = page.blockedRequests;
+        pdf = await print(page);
+      }
       if (page.blockedRequests > blockedBefore) {
         logger?.warn({ blockedRequests: page.blockedRequests - blockedBefore }, "report HTML asked for remote resources; they were blocked");
       }
