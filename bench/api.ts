@@ -1,7 +1,8 @@
 /**
- * bench:api — autocannon at 32 connections against schedules.list (50 rows) and schedules.create,
- * on our tRPC API and, in the same run, a bare express + pg handler doing the same SQL under the
- * same RLS setup. Each server runs in its own process; autocannon runs here.
+ * bench:api — autocannon at 32 connections against schedules list (50 rows) and create, through
+ * our tRPC API and our REST /v1 routes (one server), and, in the same run, a bare express + pg
+ * handler doing the same SQL under the same RLS setup. Each server runs in its own process;
+ * autocannon runs here. The headline figure is the slower of tRPC and /v1 against the bare handler.
  *   npx tsx bench/api.ts [--seconds 10] [--connections 32]
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -65,42 +66,49 @@ try {
   const bare = await startServer("bare", db.url, 4102);
   try {
     const listInput = encodeURIComponent(JSON.stringify({ limit: 50 }));
-    // Warm both (JIT, pools) before measuring.
-    await autocannon({ url: `http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, connections, duration: 2, headers: auth });
-    await autocannon({ url: "http://127.0.0.1:4102/schedules", connections, duration: 2, headers: auth });
-
-    const oursList = await load(ours, `http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, { headers: auth });
-    const bareList = await load(bare, "http://127.0.0.1:4102/schedules", { headers: auth });
     const post = { method: "POST" as const, headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) };
-    const oursCreate = await load(ours, "http://127.0.0.1:4101/trpc/schedules.create", post);
-    const bareCreate = await load(bare, "http://127.0.0.1:4102/schedules", post);
-
-    const oursRps = (oursList.rps + oursCreate.rps) / 2;
-    const bareRps = (bareList.rps + bareCreate.rps) / 2;
-    for (const [name, o, b] of [["list", oursList, bareList], ["create", oursCreate, bareCreate]] as const) {
-      console.log(`${name}: ours ${o.rps.toFixed(0)} req/s, p99 ${o.p99} ms, ${o.cpuUsPerRequest} µs CPU/req; bare ${b.rps.toFixed(0)} req/s, p99 ${b.p99} ms, ${b.cpuUsPerRequest} µs CPU/req`);
+    const targets = {
+      trpc: { server: ours, list: `http://127.0.0.1:4101/trpc/schedules.list?input=${listInput}`, create: "http://127.0.0.1:4101/trpc/schedules.create" },
+      v1: { server: ours, list: "http://127.0.0.1:4101/v1/schedules?limit=50", create: "http://127.0.0.1:4101/v1/schedules" },
+      bare: { server: bare, list: "http://127.0.0.1:4102/schedules", create: "http://127.0.0.1:4102/schedules" },
+    };
+    // Warm every path (JIT, pools) before measuring.
+    for (const target of Object.values(targets)) {
+      await autocannon({ url: target.list, connections, duration: 2, headers: auth });
     }
+    const measured = {} as Record<keyof typeof targets, { list: Awaited<ReturnType<typeof load>>; create: Awaited<ReturnType<typeof load>>; rps: number }>;
+    for (const [name, target] of Object.entries(targets) as [keyof typeof targets, (typeof targets)["bare"]][]) {
+      const list = await load(target.server, target.list, { headers: auth });
+      const create = await load(target.server, target.create, post);
+      measured[name] = { list, create, rps: (list.rps + create.rps) / 2 };
+      for (const [op, r] of [["list", list], ["create", create]] as const) {
+        console.log(`${name} ${op}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.cpuUsPerRequest} µs CPU/req`);
+      }
+    }
+    const { trpc, v1, bare: reference } = measured;
+    const slower = Math.min(trpc.rps, v1.rps);
+    const figures = (prefix: string, m: (typeof measured)["bare"]) => ({
+      [`${prefix}_list_rps`]: Math.round(m.list.rps),
+      [`${prefix}_create_rps`]: Math.round(m.create.rps),
+      [`${prefix}_list_p99_ms`]: m.list.p99,
+      [`${prefix}_create_p99_ms`]: m.create.p99,
+      [`${prefix}_list_cpu_us_per_req`]: m.list.cpuUsPerRequest,
+      [`${prefix}_create_cpu_us_per_req`]: m.create.cpuUsPerRequest,
+    });
     console.log(
       JSON.stringify({
         bench: "api",
         unit: "req/s",
-        ours: Math.round(oursRps),
+        ours: Math.round(slower),
         ceiling: null,
-        reference: Math.round(bareRps),
+        reference: Math.round(reference.rps),
         vs_ceiling: null,
-        vs_reference: Number((oursRps / bareRps).toFixed(3)),
-        list_ours: Math.round(oursList.rps),
-        list_reference: Math.round(bareList.rps),
-        create_ours: Math.round(oursCreate.rps),
-        create_reference: Math.round(bareCreate.rps),
-        p99_ms_ours_list: oursList.p99,
-        p99_ms_reference_list: bareList.p99,
-        p99_ms_ours_create: oursCreate.p99,
-        p99_ms_reference_create: bareCreate.p99,
-        cpu_us_per_req_ours_list: oursList.cpuUsPerRequest,
-        cpu_us_per_req_reference_list: bareList.cpuUsPerRequest,
-        cpu_us_per_req_ours_create: oursCreate.cpuUsPerRequest,
-        cpu_us_per_req_reference_create: bareCreate.cpuUsPerRequest,
+        vs_reference: Number((slower / reference.rps).toFixed(3)),
+        trpc_vs_reference: Number((trpc.rps / reference.rps).toFixed(3)),
+        v1_vs_reference: Number((v1.rps / reference.rps).toFixed(3)),
+        ...figures("trpc", trpc),
+        ...figures("v1", v1),
+        ...figures("reference", reference),
         connections,
         seconds,
       }),
