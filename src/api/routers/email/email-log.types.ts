@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cursorInput } from "../../../db/pagination.js";
 import { EMAIL_STATUSES } from "../../../db/enums.js";
 import { idField, pageLimitField } from "../../../validation/field-rules.js";
-import { timestamp } from "../schedules/schedule.output.js";
+import { timestamp, uuid } from "../schedules/schedule.output.js";
 
 export const ZEmailLogInput = z
   .object({
@@ -16,10 +16,10 @@ export const ZEmailLogInput = z
 
 export const ZEmailLogEntry = z
   .object({
-    id: z.guid(),
-    schedule_id: z.guid().nullable(),
-    run_id: z.guid().nullable(),
-    report_id: z.guid().nullable(),
+    id: uuid,
+    schedule_id: uuid.nullable(),
+    run_id: uuid.nullable(),
+    report_id: uuid.nullable(),
     provider: z.string().nullable(),
     to_emails: z.array(z.string()),
     subject: z.string().nullable(),

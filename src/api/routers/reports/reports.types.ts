@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cursorInput } from "../../../db/pagination.js";
 import { REPORT_RUN_STATUSES } from "../../../db/enums.js";
 import { idField, pageLimitField } from "../../../validation/field-rules.js";
-import { timestamp } from "../schedules/schedule.output.js";
+import { timestamp, uuid } from "../schedules/schedule.output.js";
 
 export const ZListReportsInput = z
   .object({
@@ -17,9 +17,9 @@ export const ZGetReportInput = z.object({ id: idField("report") }).strict();
 
 export const ZReport = z
   .object({
-    id: z.guid(),
-    schedule_id: z.guid().nullable(),
-    run_id: z.guid().nullable(),
+    id: uuid,
+    schedule_id: uuid.nullable(),
+    run_id: uuid.nullable(),
     report_type: z.string(),
     status: z.enum(REPORT_RUN_STATUSES),
     period_start: timestamp.nullable(),

@@ -7,8 +7,11 @@ import type { ScheduleDto, ScheduleRunDto } from "../../../schedules/schedule.dt
  * the OpenAPI document (src/api/openapi/) is generated from them. `id` in meta names the
  * document's component.
  */
-export const timestamp = z.iso.datetime();
-const uuid = z.guid();
+// Answers come from our own DTO mappers (toISOString, database UUIDs), so their formats are
+// documented for clients rather than re-checked: per-row regex checks cost a tenth of a 50-row
+// list's CPU in bench:api. The object schemas still hold the shape and strip unknown keys.
+export const timestamp = z.string().meta({ format: "date-time" });
+export const uuid = z.string().meta({ format: "uuid" });
 
 export const ZSchedule = z
   .object({
