@@ -61,7 +61,9 @@ export interface ConsumeOptions {
   maxAttempts?: number;
   /**
    * Called before a message is dead-lettered, so the caller can record why (the run's error).
-   * `job` is absent when the message itself was invalid. Its failure is logged, never retried.
+   * `job` is absent when the message itself was invalid. On RabbitMQ it is also called for the
+   * dead letters the broker makes itself (a job whose workers died past the delivery limit), and
+   * may be called again for the same job, or retried after it failed: it must be idempotent.
    */
   onDeadLetter?: (event: DeadLetterEvent) => Promise<void> | void;
 }

@@ -13,6 +13,7 @@ import {
   type PublishOutcome,
 } from "./job-queue.js";
 import type { ReportJob } from "./report-job.js";
+import { DEAD_REASON_HEADER, HOOK_PENDING_HEADER, watchDeadLetters } from "./dead-letter-watch.js";
 import { declareTopology, topologyFor, type Topology } from "./rabbitmq-topology.js";
 import { decideRetry } from "./retry-decision.js";
 
@@ -45,7 +46,6 @@ const HEARTBEAT_SECONDS = 30;
 // Our own headers; the broker's (x-death, x-delivery-count) are never copied onto a republish.
 const ATTEMPTS_HEADER = "x-mr-attempts";
 const LAST_ERROR_HEADER = "x-mr-last-error";
-const DEAD_REASON_HEADER = "x-mr-dead-reason";
 
 /**
  * Connects, declares the topology and returns the queue. Rejects (never hangs) when the broker is
@@ -191,16 +191,19 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
     const deadLetter = async (msg: Message, job: ReportJob | undefined, reason: string, attempt: number) => {
       const runId = job?.run_id ?? (msg.properties.messageId as string | undefined);
       log?.error({ run_id: runId, attempt, reason }, "dead-lettering job");
+      let hookPending = false;
       if (consumeOptions.onDeadLetter) {
         try {
           await consumeOptions.onDeadLetter({ runId, job, reason, attempt });
         } catch (err) {
-          log?.error({ run_id: runId, err: errorMessage(err) }, "onDeadLetter failed");
+          hookPending = true;
+          log?.error({ run_id: runId, err: errorMessage(err) }, "onDeadLetter failed; the dead-letter watcher tries again");
         }
       }
       await settle(msg, topology.deadKey, {
         [DEAD_REASON_HEADER]: reason.slice(0, 2000),
         [ATTEMPTS_HEADER]: attempt,
+        ...(hookPending ? { [HOOK_PENDING_HEADER]: true } : {}),
       });
     };
 
@@ -254,10 +257,15 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
       { noAck: false },
     );
 
+    const watchTag = consumeOptions.onDeadLetter
+      ? await watchDeadLetters(channel, topology, consumeOptions.onDeadLetter, decodeJob, log)
+      : undefined;
+
     return {
       ended,
       async stop() {
         stopping = true;
+        if (watchTag) await channel.cancel(watchTag).catch(() => undefined);
         await channel.cancel(consumerTag).catch(() => undefined);
         await Promise.allSettled([...inFlight]);
         await channel.close().catch(() => undefined);

@@ -7,6 +7,9 @@ import { DEFAULT_RETRY_DELAYS_MS } from "./job-queue.js";
  *   exchange <prefix> (direct, durable)
  *     ── "report-jobs"          → <prefix>.report-jobs        quorum; delivery limit; dead letters ↓
  *     ── "report-jobs.dead"     → <prefix>.report-jobs.dead   quorum; kept for an operator to inspect
+ *                               → <prefix>.report-jobs.dead.watch
+ *                                  quorum; a copy the workers consume to mark each run failed, so
+ *                                  the broker's own dead letters (delivery limit) end their runs too
  *     ── "report-jobs.retry.Ns" → <prefix>.report-jobs.retry.Ns
  *                                  quorum, no consumers, message TTL N s, dead-letters back to
  *                                  "report-jobs": a delayed redelivery without a delay plugin
@@ -21,6 +24,7 @@ export interface Topology {
   jobsQueue: string;
   jobsKey: string;
   deadQueue: string;
+  deadWatchQueue: string;
   deadKey: string;
   retry: { delayMs: number; queue: string; key: string }[];
   deliveryLimit: number;
@@ -51,6 +55,7 @@ export function topologyFor(
     jobsQueue: `${prefix}.report-jobs`,
     jobsKey: "report-jobs",
     deadQueue: `${prefix}.report-jobs.dead`,
+    deadWatchQueue: `${prefix}.report-jobs.dead.watch`,
     deadKey: "report-jobs.dead",
     retry: delays.map((delayMs) => ({
       delayMs,
@@ -82,6 +87,7 @@ export async function declareTopology(channel: Channel, t: Topology): Promise<vo
       },
     }),
     channel.assertQueue(t.deadQueue, { durable: true, arguments: { "x-queue-type": "quorum" } }),
+    channel.assertQueue(t.deadWatchQueue, { durable: true, arguments: { "x-queue-type": "quorum" } }),
     ...t.retry.map((r) =>
       channel.assertQueue(r.queue, {
         durable: true,
@@ -96,6 +102,7 @@ export async function declareTopology(channel: Channel, t: Topology): Promise<vo
     ),
     channel.bindQueue(t.jobsQueue, t.exchange, t.jobsKey),
     channel.bindQueue(t.deadQueue, t.exchange, t.deadKey),
+    channel.bindQueue(t.deadWatchQueue, t.exchange, t.deadKey),
     ...t.retry.map((r) => channel.bindQueue(r.queue, t.exchange, r.key)),
   ];
   await Promise.all(declared);
@@ -106,6 +113,7 @@ export async function deleteTopology(channel: Channel, t: Topology): Promise<voi
   await Promise.all([
     channel.deleteQueue(t.jobsQueue),
     channel.deleteQueue(t.deadQueue),
+    channel.deleteQueue(t.deadWatchQueue),
     ...t.retry.map((r) => channel.deleteQueue(r.queue)),
     channel.deleteExchange(t.exchange),
   ]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import { topologyFor } from "../../src/queue/rabbitmq-topology.js";
-import type { Delivery } from "../../src/queue/job-queue.js";
+import { PermanentJobError, type Delivery } from "../../src/queue/job-queue.js";
 import { AMQP_URL, rabbitUp } from "../support/services.js";
 import { CONTRACT_RETRY_DELAYS_MS, describeJobQueueContract, sampleJob, waitFor } from "./job-queue-contract.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "./rabbit-support.js";
@@ -134,6 +134,71 @@ describe.skipIf(!up)("RabbitMQ job queue", () => {
     await waitFor(() => deliveries.length === 1, "the redelivery");
     await consumer.stop();
     expect(deliveries[0]).toMatchObject({ runId: job.run_id, attempt: 2, redelivered: true });
+  });
+
+  it("hands a job the broker dead-letters itself (its workers kept dying) to the dead-letter hook, once per copy", async () => {
+    const prefix = uniquePrefix("limit");
+    prefixes.push(prefix);
+    const limited = () => createRabbitQueue({ url: AMQP_URL, prefix, retryDelaysMs: CONTRACT_RETRY_DELAYS_MS, deliveryLimit: 1 });
+    const job = sampleJob();
+    const setup = await limited();
+    expect(await setup.publish([job])).toMatchObject({ confirmed: [job.run_id] });
+    await setup.close();
+    // Each consumer "dies" holding the job: its connection closes before it settles.
+    for (let death = 0; death < 2; death++) {
+      const doomed = await limited();
+      let taken = false;
+      await doomed.consume(
+        async () => {
+          taken = true;
+          await new Promise(() => undefined);
+        },
+        { prefetch: 1 },
+      );
+      await waitFor(() => taken, `delivery ${death + 1}`);
+      await doomed.close();
+    }
+    const t = topologyFor(prefix, CONTRACT_RETRY_DELAYS_MS, 1);
+    await waitFor(async () => (await side.messageCount(t.deadQueue)) === 1, "the broker's dead letter");
+
+    const survivor = await limited();
+    const handled: string[] = [];
+    const deadLetters: { runId: string | undefined; reason: string }[] = [];
+    const consumer = await survivor.consume(async (j) => void handled.push(j.run_id), {
+      prefetch: 1,
+      onDeadLetter: ({ runId, reason }) => void deadLetters.push({ runId, reason }),
+    });
+    await waitFor(() => deadLetters.length === 1, "the dead-letter hook");
+    await consumer.stop();
+    expect(deadLetters[0].runId).toBe(job.run_id);
+    expect(deadLetters[0].reason).toMatch(/delivery limit/);
+    expect(handled).toEqual([]);
+    // The operator's copy stays for inspection; the watch copy is settled.
+    expect(await side.messageCount(t.deadQueue)).toBe(1);
+    expect(await side.messageCount(t.deadWatchQueue)).toBe(0);
+  });
+
+  it("calls the dead-letter hook again from the watcher when its first call failed", async () => {
+    const queue = await newQueue();
+    const job = sampleJob();
+    await queue.publish([job]);
+    const calls: string[] = [];
+    const consumer = await queue.consume(
+      async () => {
+        throw new PermanentJobError("a permanent failure");
+      },
+      {
+        prefetch: 1,
+        onDeadLetter: ({ runId }) => {
+          calls.push(runId ?? "?");
+          if (calls.length === 1) throw new Error("database unavailable");
+        },
+      },
+    );
+    await waitFor(() => calls.length === 2, "the watcher's second call");
+    await waitFor(async () => (await side.messageCount(queue.topology.deadWatchQueue)) === 0, "the watch copy settled");
+    await consumer.stop();
+    expect(calls).toEqual([job.run_id, job.run_id]);
   });
 
   it("ends the consumer with an error when the connection goes away underneath it", async () => {
