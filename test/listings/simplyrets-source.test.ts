@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ListingSourceError } from "../../src/listings/listing.js";
 import { createSimplyRetsSource, parseRetryAfter, type SimplyRetsSourceOptions } from "../../src/listings/simplyrets-source.js";
-import { startFakeSimplyRets, type FakeSimplyRets } from "./simplyrets-server.js";
+import { startFakeSimplyRets, type FakeSimplyRets } from "../support/simplyrets-server.js";
 
 const saved = JSON.parse(readFileSync(new URL("./fixtures/simplyrets-props.json", import.meta.url), "utf8")) as Record<
   string,

@@ -8,15 +8,18 @@ import type { AddressInfo } from "node:net";
  *
  * - HTTP Basic auth; 401 `{error, message}` otherwise.
  * - `status` (repeatable, default Active), `type` (repeatable, default residential and rental),
- *   `cities` (repeatable, case-insensitive), `postalCodes` (repeatable; a ZIP+4 record matches its
- *   five-digit ZIP), `minprice`/`maxprice` (list price), `minbeds`/`maxbeds`,
- *   `minbaths`/`maxbaths` (total bathrooms: `bathrooms`, else full + ½ half + ¾ three-quarter),
- *   `minarea`/`maxarea`, `minyear`/`maxyear`, `minlistdate`/`maxlistdate` (inclusive, on
- *   `listDate`). A record missing the field a filter reads does not match it.
+ *   `cities`, `state`, `counties`, `neighborhoods` (repeatable, case-insensitive), `postalCodes`
+ *   (repeatable; a ZIP+4 record matches its five-digit ZIP), `minprice`/`maxprice` (list price),
+ *   `minbeds`/`maxbeds`, `minbaths`/`maxbaths` (total bathrooms: `bathrooms`, else full + ½ half +
+ *   ¾ three-quarter), `minarea`/`maxarea`, `minyear`/`maxyear`, `maxdom` (`mls.daysOnMarket`),
+ *   `minlistdate`/`maxlistdate` (inclusive, on `listDate`). Different parameters must all match;
+ *   repeated values of one parameter are alternatives. A record missing the field a filter reads
+ *   does not match it. `vendor` is accepted and ignored (one feed).
  * - `limit` (default 20, at most 500), `lastId` (mlsId cursor; `sort` is ignored with it),
- *   `offset`, `sort`, `count=true` (X-Total-Count), and a `Link: <…>; rel="next"` header on every
- *   full page.
+ *   `offset`, `sort`, `count=true` (X-Total-Count), and a
+ *   `Link: <…>; rel="next"` header on every full page.
  * Tests can script failures before the normal answer (`script`) or intercept requests (`intercept`).
+ * Used by the listing-source tests, the report-figures fixture test and the e2e harness.
  */
 export interface RecordedRequest {
   url: URL;
@@ -32,6 +35,8 @@ export type Feed = readonly Record<string, unknown>[] | ((request: { cities: str
 export interface FakeSimplyRets {
   baseUrl: string;
   requests: RecordedRequest[];
+  /** Requests answered 200 with a page of listings. */
+  readonly answered: number;
   /** Answers consumed one per request before the normal behaviour. */
   script: Scripted[];
   /** Asked before every request; an answer it returns is used instead of the normal one. */
@@ -103,7 +108,11 @@ export function searchFeed(feed: readonly Record<string, unknown>[], url: URL): 
   const types = url.searchParams.getAll("type");
   for (const t of types) if (!(t in TYPE_CODES)) throw new BadRequest(`unknown type ${t}`);
   const wantedTypes = new Set((types.length > 0 ? types : ["residential", "rental"]).map((t) => TYPE_CODES[t]));
-  const cities = url.searchParams.getAll("cities").map((c) => c.trim().toLowerCase());
+  const words = (name: string) => url.searchParams.getAll(name).map((c) => c.trim().toLowerCase());
+  const cities = words("cities");
+  const states = words("state");
+  const counties = words("counties");
+  const neighborhoods = words("neighborhoods");
   const zips = url.searchParams.getAll("postalCodes").map((z) => z.trim());
   const price = [intParam(url, "minprice"), intParam(url, "maxprice")] as const;
   const beds = [intParam(url, "minbeds"), intParam(url, "maxbeds")] as const;
@@ -111,24 +120,30 @@ export function searchFeed(feed: readonly Record<string, unknown>[], url: URL): 
   const area = [intParam(url, "minarea"), intParam(url, "maxarea")] as const;
   const year = [intParam(url, "minyear"), intParam(url, "maxyear")] as const;
   const listDate = [dateParam(url, "minlistdate"), dateParam(url, "maxlistdate")] as const;
+  const maxDom = intParam(url, "maxdom");
 
   return feed.filter((l) => {
     const mls = (l.mls ?? {}) as Record<string, unknown>;
     const property = (l.property ?? {}) as Record<string, unknown>;
     const address = (l.address ?? {}) as Record<string, unknown>;
-    const city = typeof address.city === "string" ? address.city.trim().toLowerCase() : null;
+    const word = (value: unknown) => (typeof value === "string" ? value.trim().toLowerCase() : null);
+    const oneOf = (wanted: string[], value: unknown) => wanted.length === 0 || (word(value) !== null && wanted.includes(word(value)!));
     const zip = typeof address.postalCode === "string" ? address.postalCode.trim().slice(0, 5) : null;
     const listed = typeof l.listDate === "string" ? Date.parse(l.listDate) : null;
     return (
       wantedStatuses.has(String(mls.status)) &&
       wantedTypes.has(String(property.type)) &&
-      (cities.length === 0 || (city !== null && cities.includes(city))) &&
+      oneOf(cities, address.city) &&
+      oneOf(states, address.state) &&
+      oneOf(counties, (l.geo as Record<string, unknown> | null)?.county) &&
+      oneOf(neighborhoods, property.subdivision) &&
       (zips.length === 0 || (zip !== null && zips.includes(zip))) &&
       between(num(l.listPrice), ...price) &&
       between(num(property.bedrooms), ...beds) &&
       between(totalBaths(l), ...baths) &&
       between(num(property.area), ...area) &&
       between(num(property.yearBuilt), ...year) &&
+      between(num(mls.daysOnMarket), null, maxDom) &&
       between(listed === null || Number.isNaN(listed) ? null : listed, ...listDate)
     );
   });
@@ -142,7 +157,7 @@ export async function startFakeSimplyRets(
   const script: Scripted[] = [];
   const expected = "Basic " + Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64");
   const hanging = new Set<http.ServerResponse>();
-  const state: { intercept: FakeSimplyRets["intercept"] } = { intercept: undefined };
+  const state: { intercept: FakeSimplyRets["intercept"]; answered: number } = { intercept: undefined, answered: 0 };
   let origin = "";
 
   const server = http.createServer((req, res) => {
@@ -190,6 +205,7 @@ export async function startFakeSimplyRets(
         else nextUrl.searchParams.set("offset", String(offset + limit));
         headers.link = `<${nextUrl.toString()}>; rel="next"`;
       }
+      state.answered++;
       send(200, page, headers);
     } catch (error) {
       if (error instanceof BadRequest) return send(400, { error: 400, message: error.message });
@@ -204,6 +220,9 @@ export async function startFakeSimplyRets(
     baseUrl: origin,
     requests,
     script,
+    get answered() {
+      return state.answered;
+    },
     get intercept() {
       return state.intercept;
     },
