@@ -65,6 +65,7 @@ export function createDedupingListingSource(source: ListingSource, options: Dedu
 
   return {
     name: source.name,
+    describeFetch: (query, timezone) => source.describeFetch(query, timezone),
     async fetchListings(query, signal) {
       signal?.throwIfAborted();
       const key = dedupeKey(source.name, query);

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import type { ReportFilters } from "./listing-filters.js";
 
 /**
@@ -63,6 +64,16 @@ export interface ListingSource {
   /** Stable identifier ("simplyrets", "sample-market"); part of the request-dedupe key. */
   readonly name: string;
   fetchListings(query: ListingQuery, signal?: AbortSignal): Promise<Listing[]>;
+  /**
+   * What `fetchListings` asks for, in the methodology's words (statuses, date bounds, page size and
+   * limits as this source is configured); `timezone` is the one the report's times are shown in.
+   */
+  describeFetch(query: Pick<ListingQuery, "from">, timezone: string): string;
+}
+
+/** "Mar 8, 2025 00:00": a fetch bound as the methodology shows it, in the report's zone. */
+export function formatFetchBound(instant: Date, timezone: string): string {
+  return DateTime.fromJSDate(instant, { zone: timezone }).toFormat("LLL d, yyyy HH:mm");
 }
 
 /**

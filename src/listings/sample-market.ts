@@ -1,4 +1,4 @@
-import { assertValidListingQuery, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
+import { assertValidListingQuery, formatFetchBound, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
 import { coversPropertyType, meetsFilters } from "./listing-filters.js";
 import { seededRandom } from "./seeded-random.js";
 
@@ -117,6 +117,8 @@ export function createSampleMarketSource(): ListingSource {
       signal?.throwIfAborted();
       return sampleListings(query);
     },
+    describeFetch: (query, timezone) =>
+      `Generated for the area and filters: every synthetic listing listed since ${formatFetchBound(query.from, timezone)}, still for sale or under contract, or sold or taken off the market since then.`,
   };
 }
 

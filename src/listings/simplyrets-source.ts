@@ -1,4 +1,4 @@
-import { assertValidListingQuery, ListingSourceError, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
+import { assertValidListingQuery, formatFetchBound, ListingSourceError, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
 import { simplyRetsFilterParams } from "./listing-filters.js";
 import { normalizeSimplyRetsListing } from "./simplyrets-listing.js";
 
@@ -112,6 +112,11 @@ export function createSimplyRetsSource(options: SimplyRetsSourceOptions): Listin
 
   return {
     name: "simplyrets",
+    describeFetch: (query, timezone) =>
+      `Requested for the area and filters: every ${SIMPLYRETS_SEARCHES.current.join(", ")} listing, whatever its list date ` +
+      `(the API can bound dates by list date only, so no date bound is applied and a sale listed years before it closed is still fetched), ` +
+      `and ${SIMPLYRETS_SEARCHES.offMarket.join(", ")} listings listed since ${formatFetchBound(query.from, timezone)}. Coming-soon, deleted and incomplete records are not requested. ` +
+      `Pages hold ${settings.pageSize} listings; a search needing more than ${settings.maxPages} pages fails the report rather than leave listings out.`,
     async fetchListings(query, signal) {
       assertValidListingQuery(query);
       if (!namesAnArea(query)) return [];

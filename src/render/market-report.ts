@@ -2,7 +2,7 @@ import { computeMarketFigures, type MarketFigures } from "../figures/market-figu
 import type { ReportType } from "../figures/report-types.js";
 import type { ReportFilters } from "../listings/listing-filters.js";
 import type { ListingQuery, ListingSource } from "../listings/listing.js";
-import { describeListingFetch, describeListingSource } from "../listings/select-source.js";
+import { describeListingSource } from "../listings/select-source.js";
 import { reportPeriod, type ReportPeriod } from "../time/report-period.js";
 import { headlineFigures, renderReportHtml, type HeadlineFigure } from "./report-html.js";
 import type { PaperSize } from "./report-styles.js";
@@ -69,7 +69,7 @@ export async function makeMarketReport(
     asOf: options.now,
     accountName: request.accountName,
     dataSource: describeListingSource(listings.name),
-    fetched: describeListingFetch(listings.name, query, request.timezone),
+    fetched: listings.describeFetch(query, request.timezone),
     sampleData: listings.name === "sample-market",
     ...(request.paper ? { paper: request.paper } : {}),
   }));

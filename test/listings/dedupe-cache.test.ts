@@ -13,6 +13,7 @@ function countingSource(options: { hold?: boolean; fail?: boolean } = {}) {
   if (options.hold) gate = new Promise<void>((resolve) => (state.release = resolve));
   const source: ListingSource = {
     name: "counting",
+    describeFetch: (query, timezone) => sample.describeFetch(query, timezone),
     async fetchListings(query, signal) {
       state.calls++;
       signal?.addEventListener("abort", () => state.aborted++);

@@ -25,6 +25,7 @@ function flakySource(failures: number, kind: "transient" | "permanent"): Listing
   const source = {
     name: "flaky",
     calls: 0,
+    describeFetch: (query: ListingQuery, timezone: string) => sample.describeFetch(query, timezone),
     async fetchListings(query: ListingQuery, signal?: AbortSignal): Promise<Listing[]> {
       source.calls++;
       if (source.calls <= failures) {
