@@ -13,7 +13,7 @@ export const EXCLUSION_RULES = [
   {
     id: "property_type_not_covered",
     description:
-      "Listings of a property type the report does not cover are left out; rentals, leases and commercial listings (types RNT, CLE, CRE) never count.",
+      "Listings of a property type the report does not cover are left out; rentals, leases and commercial listings (types RNT, CLE, CRE) never count. A record with no type code, or one we do not know, is kept: the data source was already asked for the report's types.",
   },
   {
     id: "outside_filters",
@@ -22,20 +22,22 @@ export const EXCLUSION_RULES = [
   },
   {
     id: "outside_area",
-    description: "Listings whose ZIP code is not one of the report's ZIP codes are left out.",
+    description:
+      "Listings outside the report's area are left out: a record whose city is not the report's city (compared ignoring case and surrounding spaces), or whose ZIP code (ZIP+4 read as its five digits) is not one of the report's ZIP codes.",
   },
   {
     id: "listed_after_as_of",
-    description: "Listings dated after the report's as-of time are left out as data-entry errors.",
+    description: "Listings whose list date is after the report's as-of time are left out as data-entry errors.",
   },
   {
     id: "missing_list_date",
-    description: "Listings without a list date count as sales when they close, but not as new listings, inventory or in days on market.",
+    description:
+      "Listings without a list date count as pendings and sales by their contract and close dates, but not as new listings, inventory or in days on market.",
   },
   {
     id: "stale_sales_data",
     description:
-      "Active, held, withdrawn and expired listings that still carry sale data (a close date or price from an earlier sale) are treated by their current status; the old sale is ignored.",
+      "Listings that are not sold but still carry a close date or price, and active, held, withdrawn and expired listings that carry a contract date (left from an earlier sale or contract), are treated by their current status; those dates and prices are ignored.",
   },
   {
     id: "closed_without_close_date",
@@ -64,7 +66,8 @@ export const EXCLUSION_RULES = [
   },
   {
     id: "close_before_list",
-    description: "Sales whose contract or close date is before their list date count as sales but are left out of days on market.",
+    description:
+      "Sales whose days on market would end before their list date (the contract date, or the close date when there is no contract date) count as sales but are left out of days on market.",
   },
   {
     id: "missing_contract_date",

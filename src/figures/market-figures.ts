@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { coversPropertyType, meetsFilters, NO_FILTERS, type ReportFilters } from "../listings/listing-filters.js";
-import type { Listing } from "../listings/listing.js";
+import { sameCity, type Listing } from "../listings/listing.js";
 import { isValidTimeZone } from "../time/next-run-at.js";
 import type { ReportPeriod } from "../time/report-period.js";
 import { EXCLUSION_RULES, type ExclusionRuleId } from "./exclusion-rules.js";
@@ -10,11 +10,13 @@ import { mean, median, niceStep, quantileSorted, sum } from "./statistics.js";
 export interface FigureOptions {
   /** The two windows, on the schedule's local calendar (src/time/report-period.ts). */
   period: ReportPeriod;
+  /** The report's city; null or absent: any city (the ZIP codes name the area). */
+  city?: string | null;
   /** The report's ZIP codes; empty means the whole area the listings came from. */
   zips: readonly string[];
   /** The schedule's filters, applied again to every record. */
   filters?: ReportFilters;
-  /** The as-of time; listings dated after it are treated as errors. */
+  /** The as-of time; listings whose list date is after it are treated as errors. */
   now: Date;
 }
 
@@ -201,7 +203,7 @@ export function computeMarketFigures(listings: readonly Listing[], options: Figu
   const zipSet = new Set(options.zips);
   const prepared: Prepared[] = [];
   for (const listing of listings) {
-    const p = prepare(listing, zipSet, filters, now.getTime(), note);
+    const p = prepare(listing, { city: options.city ?? null, zips: zipSet }, filters, now.getTime(), note);
     if (p !== null) prepared.push(p);
   }
 
@@ -297,7 +299,13 @@ function touchesWindows(listing: Listing, from: number, to: number): boolean {
 }
 
 /** Applies the record-level rules; null when the listing is left out entirely. */
-function prepare(listing: Listing, zipSet: ReadonlySet<string>, filters: ReportFilters, now: number, note: Note): Prepared | null {
+function prepare(
+  listing: Listing,
+  area: { city: string | null; zips: ReadonlySet<string> },
+  filters: ReportFilters,
+  now: number,
+  note: Note,
+): Prepared | null {
   if (listing.status === "NotListed") {
     note("not_listed_status", listing);
     return null;
@@ -310,7 +318,10 @@ function prepare(listing: Listing, zipSet: ReadonlySet<string>, filters: ReportF
     note("outside_filters", listing);
     return null;
   }
-  if (zipSet.size > 0 && (listing.zip === null || !zipSet.has(listing.zip))) {
+  // The source was asked for the area; checked again so the methodology's "in the city and in
+  // one of the ZIP codes" holds whatever a source's own matching does.
+  const outsideCity = area.city !== null && !sameCity(listing.city, area.city);
+  if (outsideCity || (area.zips.size > 0 && (listing.zip === null || !area.zips.has(listing.zip)))) {
     note("outside_area", listing);
     return null;
   }

@@ -133,7 +133,7 @@ export const METRICS: Readonly<Record<MetricKey, MetricDefinition>> = {
     kind: "statistic",
     sampleNoun: SALES,
     definition:
-      "For the period's closed sales, full days from list date to contract date, or to close date for a sale without a contract date (the report says how many); the middle value.",
+      "For the period's closed sales, the whole days (24-hour periods, rounded down) from list date to contract date, or to close date for a sale without a contract date (the report says how many); the middle value.",
   },
   saleToListRatio: {
     label: "Sale-to-list price",

@@ -40,7 +40,7 @@ export interface Listing {
   /** SimplyRETS's abbreviated type: RES, CND, RNT, MLF, CRE, CLE, LND, FRM (MOB for mobile homes). */
   readonly propertyType: string | null;
   readonly bedrooms: number | null;
-  /** Total bathrooms, half baths as 0.5. */
+  /** Total bathrooms: the feed's total, else full baths plus 0.5 per half and 0.75 per three-quarter bath. */
   readonly bathrooms: number | null;
   readonly yearBuilt: number | null;
   readonly address: string | null;
@@ -121,6 +121,11 @@ export function assertValidListingQuery(query: ListingQuery): void {
  */
 export function namesAnArea(query: ListingQuery): boolean {
   return query.city !== null || query.zips.length > 0;
+}
+
+/** Whether a record's city is the report's city: the same name ignoring case and surrounding spaces (as SimplyRETS's `cities` matches). */
+export function sameCity(recordCity: string | null, reportCity: string): boolean {
+  return recordCity !== null && recordCity.trim().toLowerCase() === reportCity.trim().toLowerCase();
 }
 
 /** "92101-1234" → "92101"; anything that isn't a US ZIP is kept trimmed, empty → null. */

@@ -1,4 +1,4 @@
-import { assertValidListingQuery, formatFetchBound, namesAnArea, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
+import { assertValidListingQuery, formatFetchBound, namesAnArea, sameCity, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
 import { coversPropertyType, meetsFilters } from "./listing-filters.js";
 import { seededRandom } from "./seeded-random.js";
 
@@ -152,11 +152,10 @@ export function sampleListings(query: ListingQuery): Listing[] {
 }
 
 function zipsFor(query: ListingQuery): { metro: SampleMetro; zip: SampleZip }[] {
-  const city = query.city?.trim().toLowerCase() ?? null;
   const wanted = new Set(query.zips);
   const result: { metro: SampleMetro; zip: SampleZip }[] = [];
   for (const metro of SAMPLE_METROS) {
-    if (city !== null && metro.city.toLowerCase() !== city) continue;
+    if (query.city !== null && !sameCity(metro.city, query.city)) continue;
     for (const zip of metro.zips) {
       if (wanted.size === 0 || wanted.has(zip.zip)) result.push({ metro, zip });
     }

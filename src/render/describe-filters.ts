@@ -62,7 +62,7 @@ export function describeFiltersInFull(filters: ReportFilters): string {
   const rules = [
     ["list (asking) price", between(filters.min_price, filters.max_price, formatCurrency)],
     ["bedrooms", between(filters.min_beds, undefined, plain)],
-    ["bathrooms (half baths count ½)", between(filters.min_baths, undefined, plain)],
+    ["bathrooms (half baths count ½, three-quarter baths ¾)", between(filters.min_baths, undefined, plain)],
     ["living area in sq ft", between(filters.min_sqft, filters.max_sqft, formatCount)],
     ["year built", between(filters.min_year_built, filters.max_year_built, plain)],
   ]

@@ -59,7 +59,7 @@ export async function makeMarketReport(
   const period = reportPeriod({ slot: request.slot, lookbackDays: request.lookbackDays, timezone: request.timezone });
   const query = listingQueryFor(request, period);
   const received = await stages.time("listings", () => listings.fetchListings(query, options.signal));
-  const figures = stages.timeSync("figures", () => computeMarketFigures(received, { period, zips: request.zips, filters: request.filters, now: options.now }));
+  const figures = stages.timeSync("figures", () => computeMarketFigures(received, { period, city: request.city, zips: request.zips, filters: request.filters, now: options.now }));
   const html = stages.timeSync("html", () => renderReportHtml({
     reportType: request.reportType,
     scheduleName: request.scheduleName,

@@ -228,13 +228,13 @@ function chartFigure(chart: ChartKey, figures: MarketFigures): SafeHtml {
         sales >= MIN_SALES_FOR_DISTRIBUTION
           ? closePriceHistogram(figures.charts.closePriceDistribution)
           : html`<div class="empty-chart">Too few sales in the period to show a price distribution.</div>`
-      }<figcaption>Closed sales in the period by close price${openEnded ? "; the end bars hold the lowest and highest 5% of sales" : ""}.</figcaption></figure>`;
+      }<figcaption>Closed sales in the period by close price${openEnded ? "; the end bars are open-ended and also hold the sales below the 5th and above the 95th percentile" : ""}.</figcaption></figure>`;
     }
     case "medianPriceByZip":
       return html`<figure class="chart"><h3>Median sale price by ZIP code</h3>${medianPriceByZipChart(
         figures.charts.medianPriceByZip,
         figures.area.current.medianClosePrice,
-      )}<figcaption>Middle close price of the period's sales in each ZIP code; the dashed line is the whole area's median; pale bars rest on fewer than ${MIN_SAMPLE} sales.</figcaption></figure>`;
+      )}<figcaption>Middle close price of the period's sales in each ZIP code; the dashed line is the whole area's median; pale bars rest on fewer than ${MIN_SAMPLE} sales with a usable close price.</figcaption></figure>`;
     case "weeklyActivity": {
       const weeks = figures.charts.weeklyActivity;
       const partial = weeks.some((w) => Date.parse(w.end) - Date.parse(w.start) < 6.5 * 86_400_000);

@@ -209,6 +209,16 @@ describe("computeMarketFigures on the hand-made fixture", () => {
     expect(open.area.current.closedSales).toBe(7);
     expect(open.byZip.reduce((n, z) => n + z.current.closedSales, 0)).toBe(6);
   });
+
+  it("leaves out a record from another city when the report names one, matching the name without regard to case or spaces", () => {
+    const elsewhere = { ...FIXTURE[0], mlsId: "elsewhere", city: "National City" };
+    const shouting = { ...FIXTURE[0], mlsId: "shouting", city: " SAN DIEGO " };
+    const withCity = computeMarketFigures([...FIXTURE, elsewhere, shouting], { ...OPTIONS, city: "san diego" });
+    expect(withCity.area.current.closedSales).toBe(figures.area.current.closedSales + 1);
+    expect(withCity.exclusions.find((e) => e.rule === "outside_area")?.count).toBe(2);
+    const anyCity = computeMarketFigures([...FIXTURE, elsewhere], OPTIONS);
+    expect(anyCity.area.current.closedSales).toBe(figures.area.current.closedSales + 1);
+  });
 });
 
 describe("empty windows", () => {
