@@ -72,7 +72,7 @@ try {
     )
     .execute();
 
-  const env = parseEnv({ UNSUBSCRIBE_SECRET: "bench-web-secret-0123456789", LOG_LEVEL: "silent" });
+  const env = parseEnv({ UNSUBSCRIBE_SECRET: "bench-web-unsubscribe-secret-0123456789", REPORT_LINK_SECRET: "bench-web-report-link-secret-0123456789", LOG_LEVEL: "silent" });
   const app = createApiApp({ env, db: db.handle.db, logger: pino({ level: "silent" }), webAppDir: webDir });
   app.get("/bench-reference", (_req, res) => res.type("html").send(REFERENCE_HTML));
   app.get("/bench-reference.js", (_req, res) => res.type("js").send(REFERENCE_JS));

@@ -50,7 +50,8 @@ const queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger });
 const env = parseEnv({
   DATABASE_URL: tdb.url,
   ...localServicesEnv(s3, smtp),
-  UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123",
+  UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123456789abcdef",
+  REPORT_LINK_SECRET: "bench-report-link-secret-0123456789abcdef",
   LOG_LEVEL: "silent",
   CHROMIUM_PATH: executablePath,
 });

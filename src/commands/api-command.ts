@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import { requireSigningSecrets, type Env } from "../config/env.js";
 import { openDatabase } from "../db/open-database.js";
 import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
@@ -11,6 +11,7 @@ import { createApiApp, listen } from "../api/server.js";
 export const API_SHUTDOWN_GRACE_MS = 25_000;
 
 export async function runApiCommand(env: Env): Promise<number> {
+  requireSigningSecrets(env);
   const logger = createLogger(env.LOG_LEVEL, "market-reports-api");
   const handle = await openDatabase(env, logger, { poolSize: 20, applicationName: "market-reports-api" });
   // The api only publishes (runNow, sendTest): reconnect after the broker drops the connection.
@@ -18,8 +19,9 @@ export async function runApiCommand(env: Env): Promise<number> {
   const store = createObjectStore(env);
   let shuttingDown = false;
   const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown }, { poolHealth: handle.health });
-  const server = await listen(app, env.PORT);
-  logger.info({ port: env.PORT }, "api listening");
+  const host = env.HOST ?? "0.0.0.0";
+  const server = await listen(app, env.PORT, host);
+  logger.info({ host, port: env.PORT }, "api listening");
   await onShutdownSignal(logger, API_SHUTDOWN_GRACE_MS, async () => {
     shuttingDown = true;
     await server.close(20_000);

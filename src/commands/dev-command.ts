@@ -11,13 +11,15 @@ import { startMinuteTicker } from "../tick/dev-ticker.js";
 import { ensureDemoAccount } from "../dev/demo-account.js";
 import { EXAMPLE_SCHEDULE } from "../dev/example-schedule.js";
 import { ensureWebAppBuilt } from "../api/http/build-web-app.js";
+import { withDevelopmentSecrets } from "../dev/development-secrets.js";
 
 /**
  * `npm start`: the whole system in one process. Each backing service is the real one when its
  * variable is set and the embedded default otherwise, so the same command works on a laptop with
  * nothing installed and against the machine's Postgres/RabbitMQ.
  */
-export async function runDevCommand(env: Env): Promise<number> {
+export async function runDevCommand(configured: Env): Promise<number> {
+  const env = await withDevelopmentSecrets(configured);
   const logger = createLogger(env.LOG_LEVEL, "market-reports-dev");
   const handle = await openDatabase(env, logger, { poolSize: 10, applicationName: "market-reports-dev" });
   const { applied } = await migrateToLatest(handle);
@@ -33,7 +35,8 @@ export async function runDevCommand(env: Env): Promise<number> {
 
   let shuttingDown = false;
   const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
-  const server = await listen(app, env.PORT);
+  // A laptop's dev server answers this machine only, unless HOST says otherwise.
+  const server = await listen(app, env.PORT, env.HOST ?? "127.0.0.1");
   const base = publicBaseUrl(env);
   const body = JSON.stringify(EXAMPLE_SCHEDULE);
   console.log(`

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { parseCommandArgs } from "./command-args.js";
-import { parseEnv } from "../config/env.js";
+import { parseEnv, requireSigningSecrets } from "../config/env.js";
 import { openDatabase } from "../db/open-database.js";
 import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
@@ -28,6 +28,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const env = parseEnv();
+  requireSigningSecrets(env);
   const logger = createLogger(env.LOG_LEVEL, "market-reports-worker");
   const handle = await openDatabase(env, logger, { poolSize: env.WORKER_CONCURRENCY * 2 + 2, applicationName: "market-reports-worker" });
   const queue = await createJobQueue(env, logger);

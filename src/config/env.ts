@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { KeyRing } from "../signing/key-ring.js";
 
 /**
  * Every setting the processes read, parsed once. In development an unset backing service means
@@ -53,6 +54,22 @@ const urlWith = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}` },
   );
 
+/**
+ * Values that are someone's example, not a secret: copied from documentation they sign links
+ * anyone can forge. (The value itself never appears in the error.)
+ */
+const PLACEHOLDER_SECRET = /(change|replace)[-_ ]?(it|me|this)|placeholder|example|your[-_ ]?(own[-_ ]?)?secret|development-only|^<.*>$|^\$\{.*\}$/i;
+export const MIN_SECRET_BYTES = 32;
+
+const secretField = optionalString.superRefine((v, ctx) => {
+  if (v === undefined) return;
+  if (Buffer.byteLength(v, "utf8") < MIN_SECRET_BYTES) {
+    ctx.addIssue({ code: "custom", message: `must be at least ${MIN_SECRET_BYTES} bytes (e.g. openssl rand -base64 32)` });
+  } else if (PLACEHOLDER_SECRET.test(v) || /^(.)\1*$/.test(v)) {
+    ctx.addIssue({ code: "custom", message: "is a placeholder, not a secret: generate one (e.g. openssl rand -base64 32)" });
+  }
+});
+
 export const envSchema = z
   .object({
     ENVIRONMENT: z.enum(["development", "production"]).default("development"),
@@ -79,8 +96,17 @@ export const envSchema = z
     DKIM_PRIVATE_KEY: optionalString,
     REPORT_LINK_TTL_DAYS: intFrom(1, 3650, 30),
     PUBLIC_BASE_URL: urlWith(["http:", "https:"]),
-    UNSUBSCRIBE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
-      message: "must be at least 16 characters",
+    /** Signs the /r/ links in report emails. */
+    REPORT_LINK_SECRET: secretField,
+    /** The secret REPORT_LINK_SECRET replaced: still accepted for links already sent, never used to sign. */
+    REPORT_LINK_SECRET_PREVIOUS: secretField,
+    /** Signs unsubscribe tokens (the seed's HMAC, so its tokens still validate). */
+    UNSUBSCRIBE_SECRET: secretField,
+    /** The secret UNSUBSCRIBE_SECRET replaced: still accepted, never used to sign. */
+    UNSUBSCRIBE_SECRET_PREVIOUS: secretField,
+    /** Address the HTTP server listens on: `dev` defaults to 127.0.0.1 (this machine only), `api` to every interface. */
+    HOST: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9.:-]{1,253}$/.test(v), {
+      message: "must be an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0",
     }),
     CHROMIUM_PATH: optionalString,
     SIMPLYRETS_USERNAME: optionalString,
@@ -109,6 +135,9 @@ export const envSchema = z
     WORKER_HEALTH_PORT: intFrom(1, 65535, 9464),
   })
   .superRefine((env, ctx) => {
+    if (env.REPORT_LINK_SECRET !== undefined && env.REPORT_LINK_SECRET === env.UNSUBSCRIBE_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["REPORT_LINK_SECRET"], message: "must differ from UNSUBSCRIBE_SECRET: each kind of link has its own key" });
+    }
     if (env.ENVIRONMENT !== "production") return;
     const required = [
       "DATABASE_URL",
@@ -116,6 +145,7 @@ export const envSchema = z
       "S3_BUCKET",
       "SMTP_URL",
       "PUBLIC_BASE_URL",
+      "REPORT_LINK_SECRET",
       "UNSUBSCRIBE_SECRET",
     ] as const;
     for (const key of required) {
@@ -135,9 +165,6 @@ export const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
-/** The dev-only unsubscribe secret, used when none is configured outside production. */
-export const DEVELOPMENT_UNSUBSCRIBE_SECRET = "development-only-unsubscribe-secret";
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
@@ -154,8 +181,31 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return result.data;
 }
 
-export function unsubscribeSecret(env: Env): string {
-  return env.UNSUBSCRIBE_SECRET ?? DEVELOPMENT_UNSUBSCRIBE_SECRET;
+/**
+ * There is no built-in fallback secret in any mode: `dev` generates its own per DATA_DIR before
+ * anything reads these, and every other command that signs or checks links refuses to start
+ * without them (a staging deploy that forgot ENVIRONMENT=production included).
+ */
+export function requireSigningSecrets(env: Env): void {
+  const missing = (["REPORT_LINK_SECRET", "UNSUBSCRIBE_SECRET"] as const).filter((key) => env[key] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((key) => `${key}: is required (only the dev command generates one for itself)`));
+  }
+}
+
+function keyRing(env: Env, current: "REPORT_LINK_SECRET" | "UNSUBSCRIBE_SECRET"): KeyRing {
+  const signing = env[current];
+  if (signing === undefined) throw new ConfigError([`${current}: is required (only the dev command generates one for itself)`]);
+  const previous = env[`${current}_PREVIOUS`];
+  return { signing, verifying: previous === undefined ? [signing] : [signing, previous] };
+}
+
+export function reportLinkKeys(env: Env): KeyRing {
+  return keyRing(env, "REPORT_LINK_SECRET");
+}
+
+export function unsubscribeKeys(env: Env): KeyRing {
+  return keyRing(env, "UNSUBSCRIBE_SECRET");
 }
 
 export function publicBaseUrl(env: Env): string {

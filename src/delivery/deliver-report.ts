@@ -1,6 +1,6 @@
 import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
-import { publicBaseUrl, unsubscribeSecret, type Env } from "../config/env.js";
+import { publicBaseUrl, reportLinkKeys, unsubscribeKeys, type Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
 import { composeReportEmail } from "../email/compose-report-email.js";
@@ -53,9 +53,9 @@ export async function deliverReport(
   const timings = context.timings ?? startJobTimings();
   const now = context.now ?? new Date();
   const baseUrl = publicBaseUrl(env);
-  const secret = unsubscribeSecret(env);
   const expiresAt = reportLinkExpiry(now, env.REPORT_LINK_TTL_DAYS);
-  const reportLinkUrl = signReportLink(secret, baseUrl, report.reportId, expiresAt);
+  const reportLinkUrl = signReportLink(reportLinkKeys(env).signing, baseUrl, report.reportId, expiresAt);
+  const unsubscribeSecret = unsubscribeKeys(env).signing;
   const recipients = job.params.recipients.map(normalizeEmail).filter((r) => !context.suppressed.has(r));
 
   const outcomes = new Map<string, "sent" | "failed" | "deferred">();
@@ -74,7 +74,7 @@ export async function deliverReport(
       pdf: report.pdf,
       includeAttachment: job.params.include_attachment,
       baseUrl,
-      unsubscribeSecret: secret,
+      unsubscribeSecret,
       from: env.EMAIL_FROM,
       replyTo: env.EMAIL_REPLY_TO,
       unsubscribeMailto: env.EMAIL_UNSUBSCRIBE_MAILTO,

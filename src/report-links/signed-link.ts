@@ -1,13 +1,14 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { candidateSecrets, keyId, macEquals } from "../signing/key-ring.js";
 
 /**
- * Report links in emails: `<base>/r/<reportId>?exp=<unix seconds>&sig=<hex>`. The API checks the
- * signature and redirects to a freshly presigned S3 URL, so a link keeps working for the whole
- * REPORT_LINK_TTL_DAYS while every S3 URL stays short-lived.
+ * Report links in emails: `<base>/r/<reportId>?exp=<unix seconds>&kid=<key id>&sig=<hex>`. The
+ * API checks the signature and redirects to a freshly presigned S3 URL, so a link keeps working
+ * for the whole REPORT_LINK_TTL_DAYS while every S3 URL stays short-lived.
  *
- * The HMAC key is derived from UNSUBSCRIBE_SECRET with a domain separator rather than being a
- * new secret: operators already manage that one, and the separation means an unsubscribe token
- * can never double as a report signature (or the reverse).
+ * Keyed by REPORT_LINK_SECRET, its own secret, through a domain separator. Links signed before key
+ * ids existed were keyed by UNSUBSCRIBE_SECRET the same way: setting the old UNSUBSCRIBE_SECRET as
+ * REPORT_LINK_SECRET_PREVIOUS keeps them working until they expire.
  */
 
 export type ReportLinkVerdict = "ok" | "expired" | "invalid";
@@ -47,28 +48,37 @@ export function signReportLink(secret: string, baseUrl: string, reportId: string
   const sig = signature(secret, reportId, exp).toString("hex");
   // keep any path prefix of the base (the API may sit behind /market-reports/)
   const prefix = `${base.origin}${base.pathname.replace(/\/+$/, "")}`;
-  return `${prefix}/r/${encodeURIComponent(reportId)}?exp=${exp}&sig=${sig}`;
+  return `${prefix}/r/${encodeURIComponent(reportId)}?exp=${exp}&kid=${keyId(secret)}&sig=${sig}`;
+}
+
+export interface ReportLinkQuery {
+  exp?: string | number | null;
+  sig?: string | null;
+  kid?: string | null;
 }
 
 /**
- * Checks a link's query values as they arrive from the request (strings, possibly missing).
- * The signature is checked before the expiry, so "expired" is only ever said of a link we
- * issued; anything altered, truncated or malformed is "invalid".
+ * Checks a link's query values as they arrive from the request (strings, possibly missing)
+ * against the secrets it may have been signed with (current first, then previous). The signature
+ * is checked before the expiry, so "expired" is only ever said of a link we issued; anything
+ * altered, truncated or malformed is "invalid".
  */
 export function verifyReportLink(
-  secret: string,
+  secrets: readonly string[],
   reportId: string,
-  exp: string | number | undefined | null,
-  sig: string | undefined | null,
+  query: ReportLinkQuery,
   now: Date = new Date(),
 ): ReportLinkVerdict {
   if (typeof reportId !== "string" || reportId === "") return "invalid";
-  const expText = typeof exp === "number" ? String(exp) : exp;
+  const expText = typeof query.exp === "number" ? String(query.exp) : query.exp;
   if (typeof expText !== "string" || !EXP_PATTERN.test(expText)) return "invalid";
+  const sig = query.sig;
   if (typeof sig !== "string" || !SIG_PATTERN.test(sig)) return "invalid";
   const expSeconds = Number(expText);
-  const expected = signature(secret, reportId, expSeconds);
   const given = Buffer.from(sig, "hex");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "invalid";
+  let valid = false;
+  // every candidate is computed and compared, so the time taken does not say which one matched
+  for (const secret of candidateSecrets(secrets, query.kid)) valid = macEquals(given, signature(secret, reportId, expSeconds)) || valid;
+  if (!valid) return "invalid";
   return now.getTime() < expSeconds * 1000 ? "ok" : "expired";
 }

@@ -10,6 +10,8 @@ export interface UnsubscribeRequest {
   email: string;
   accountId: string;
   token: string;
+  /** The key id the link carried, if any. */
+  keyId?: string;
   reason?: string;
 }
 
@@ -21,12 +23,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function unsubscribe(
   db: Kysely<Database>,
-  secret: string,
+  secrets: readonly string[],
   req: UnsubscribeRequest,
 ): Promise<{ email: string; account_id: string; already_unsubscribed: boolean }> {
   const email = normalizeEmail(req.email);
   if (!UUID.test(req.accountId)) throw new AppError("BAD_REQUEST", "account_id: must be an account id (UUID)", "account_id");
-  if (!isValidUnsubscribeToken(secret, email, req.accountId, req.token)) {
+  if (!isValidUnsubscribeToken(secrets, email, req.accountId, req.token, req.keyId)) {
     throw new AppError("BAD_REQUEST", "token: is not valid for this email address and account", "token");
   }
   const added = await withTenant(db, req.accountId, (trx) => addSuppression(trx, req.accountId, email, req.reason ?? "unsubscribe"));

@@ -593,7 +593,7 @@ describe("the api answers the chart's probes (the real express app, embedded dat
       import("../../src/log/logger.js"),
     ]);
     const handle = await connectDatabase({ dataDir: "memory://" });
-    const app = createApiApp({ env: parseEnv({}), db: handle.db, logger: createLogger("silent", "deploy-test") });
+    const app = createApiApp({ env: parseEnv({ REPORT_LINK_SECRET: "deploy-test-report-link-secret-0123456789", UNSUBSCRIBE_SECRET: "deploy-test-unsubscribe-secret-0123456789" }), db: handle.db, logger: createLogger("silent", "deploy-test") });
     const server = await listen(app, 0, "127.0.0.1");
     url = server.url;
     close = async () => {

@@ -101,8 +101,8 @@ describe("SMTP transport against a real SMTP server", () => {
     expect(url.pathname).toBe("/unsubscribe");
     expect(url.searchParams.get("email")).toBe("client.one@example.org");
     expect(url.searchParams.get("account")).toBe(ACCOUNT_ID);
-    expect(isValidUnsubscribeToken(SECRET, url.searchParams.get("email")!, ACCOUNT_ID, url.searchParams.get("token")!)).toBe(true);
-    expect(isValidUnsubscribeToken(SECRET, "someone.else@example.org", ACCOUNT_ID, url.searchParams.get("token")!)).toBe(false);
+    expect(isValidUnsubscribeToken([SECRET], url.searchParams.get("email")!, ACCOUNT_ID, url.searchParams.get("token")!)).toBe(true);
+    expect(isValidUnsubscribeToken([SECRET], "someone.else@example.org", ACCOUNT_ID, url.searchParams.get("token")!)).toBe(false);
 
     // the same page is linked visibly in both parts
     expect(parsed.text).toContain(`Unsubscribe: ${match![1]}`);

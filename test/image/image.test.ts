@@ -138,7 +138,8 @@ describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE n
         SMTP_URL: smtp.url,
         EMAIL_FROM: "Image Test <reports@image.test>",
         PUBLIC_BASE_URL: apiUrl,
-        UNSUBSCRIBE_SECRET: `image-test-secret-${run}-0123456789`,
+        UNSUBSCRIBE_SECRET: `image-test-unsubscribe-secret-${run}-0123456789`,
+        REPORT_LINK_SECRET: `image-test-report-link-secret-${run}-0123456789`,
         PORT: String(port),
         WORKER_HEALTH_PORT: String(healthPort),
       };

@@ -7,9 +7,10 @@ import { createClient, type MarketReportsClient } from "../../src/client.js";
 import type { DatabaseHandle } from "../../src/db/connect.js";
 
 export const TEST_SECRET = "test-unsubscribe-secret-0123456789";
+export const TEST_LINK_SECRET = "test-report-link-secret-0123456789";
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
-  return parseEnv({ UNSUBSCRIBE_SECRET: TEST_SECRET, LOG_LEVEL: "silent", ...overrides });
+  return parseEnv({ UNSUBSCRIBE_SECRET: TEST_SECRET, REPORT_LINK_SECRET: TEST_LINK_SECRET, LOG_LEVEL: "silent", ...overrides });
 }
 
 export interface TestAccount {

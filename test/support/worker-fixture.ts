@@ -18,7 +18,8 @@ import { createTestDatabase, type TestDatabase } from "./database.js";
 import { AMQP_URL } from "./services.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
 
-export const FIXTURE_SECRET = "worker-test-unsubscribe-secret";
+export const FIXTURE_SECRET = "worker-test-unsubscribe-secret-0123456789";
+export const FIXTURE_LINK_SECRET = "worker-test-report-link-secret-0123456789";
 
 /** The environment that points a worker at an in-test s3rver and SMTP server. */
 export function localServicesEnv(s3: { bucket: string; endpoint: string }, smtp: { url: string }): Record<string, string> {
@@ -67,6 +68,7 @@ export async function startWorkerFixture(options: {
     DATABASE_URL: tdb.url,
     ...localServicesEnv(s3, smtp),
     UNSUBSCRIBE_SECRET: FIXTURE_SECRET,
+    REPORT_LINK_SECRET: FIXTURE_LINK_SECRET,
     PUBLIC_BASE_URL: options.apiBaseUrl ?? "http://127.0.0.1:9",
     LOG_LEVEL: "silent",
   });

@@ -1,4 +1,19 @@
+import type { Response } from "express";
 import { escapeHtml } from "../../render/escape-html.js";
+
+/**
+ * The public pages reached from emails (/unsubscribe, /r/) run no script and load nothing; the
+ * one form posts back to this origin. Nobody may frame them (a framed one-click button is a
+ * clickjacking target), and nothing they serve is sniffed into another type.
+ */
+export const PUBLIC_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export function setPublicPageHeaders(res: Response, csp: string = PUBLIC_PAGE_CSP): void {
+  res.setHeader("Content-Security-Policy", csp);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Referrer-Policy", "no-referrer");
+}
 
 /** The small, self-contained pages people see: unsubscribe and report-link errors. */
 export function renderPage(title: string, bodyHtml: string): string {

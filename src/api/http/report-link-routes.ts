@@ -1,15 +1,18 @@
 import { Router, type Response } from "express";
 import type { AppDeps } from "../app-deps.js";
-import { unsubscribeSecret } from "../../config/env.js";
+import { reportLinkKeys } from "../../config/env.js";
 import { withSystem } from "../../db/tenant.js";
 import { escapeHtml } from "../../render/escape-html.js";
 import { verifyReportLink } from "../../report-links/signed-link.js";
-import { renderPage } from "./page-layout.js";
+import { REPORT_CSP } from "../../render/report-html.js";
+import { renderPage, setPublicPageHeaders } from "./page-layout.js";
 
 /** Presigned storage URLs live this long; the signed /r/ link is what lasts (REPORT_LINK_TTL_DAYS). */
 export const PRESIGNED_URL_SECONDS = 300;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const queryText = (v: unknown): string => (typeof v === "string" ? v : "");
 
 function refuse(res: Response, status: number, title: string, message: string): void {
   res.status(status).setHeader("Cache-Control", "no-store");
@@ -23,10 +26,12 @@ function refuse(res: Response, status: number, title: string, message: string): 
  */
 export function reportLinkRoutes(deps: AppDeps): Router {
   const routes = Router();
+  const secrets = reportLinkKeys(deps.env).verifying;
   routes.get("/r/:id", async (req, res, next) => {
     try {
+      setPublicPageHeaders(res);
       const id = req.params.id;
-      const verdict = verifyReportLink(unsubscribeSecret(deps.env), id, String(req.query.exp ?? ""), String(req.query.sig ?? ""));
+      const verdict = verifyReportLink(secrets, id, { exp: queryText(req.query.exp), sig: queryText(req.query.sig), kid: queryText(req.query.kid) });
       if (verdict === "expired") return refuse(res, 403, "Link expired", "This report link has expired. Ask the sender for a fresh copy.");
       if (verdict !== "ok" || !UUID.test(id)) return refuse(res, 403, "Invalid link", "This report link is not valid. Please use the full link from the email.");
       const report = await withSystem(deps.db, (trx) =>
@@ -42,7 +47,9 @@ export function reportLinkRoutes(deps: AppDeps): Router {
         res.redirect(302, url);
         return;
       }
-      // Local file storage (development): no URL to hand out, so serve the bytes here.
+      // Local file storage (development): no URL to hand out, so serve the bytes here, under the
+      // report's own policy (no script, nothing loaded) and unframeable.
+      setPublicPageHeaders(res, `${REPORT_CSP}; frame-ancestors 'none'`);
       const body = await deps.store.get(key);
       res.type(isPdf ? "application/pdf" : "html").setHeader("Content-Disposition", `inline; filename="${filename}"`).send(body);
     } catch (error) {

@@ -1,12 +1,12 @@
 import { normalizeEmail } from "../../validation/email-address.js";
 import express, { type Request, type Response, Router } from "express";
-import { unsubscribeSecret } from "../../config/env.js";
+import { publicBaseUrl, unsubscribeKeys } from "../../config/env.js";
 import type { AppDeps } from "../app-deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { escapeHtml } from "../../render/escape-html.js";
 import { isValidUnsubscribeToken } from "../../unsubscribe/token.js";
 import { unsubscribe } from "../../unsubscribe/unsubscribe.service.js";
-import { renderPage } from "./page-layout.js";
+import { renderPage, setPublicPageHeaders } from "./page-layout.js";
 
 const first = (v: unknown): string => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : "");
 
@@ -14,6 +14,7 @@ interface LinkParams {
   email: string;
   account: string;
   token: string;
+  kid: string;
 }
 
 function linkParams(req: Request): LinkParams {
@@ -22,7 +23,38 @@ function linkParams(req: Request): LinkParams {
     email: first(body.email) || first(req.query.email),
     account: first(body.account) || first(req.query.account),
     token: first(body.token) || first(req.query.token),
+    kid: first(body.kid) || first(req.query.kid),
   };
+}
+
+const readMultipart = express.raw({ type: "multipart/form-data", limit: "8kb" });
+
+/**
+ * RFC 8058 says the one-click POST is form data, and some mail providers send it as
+ * multipart/form-data rather than urlencoded: parse that too (small, bounded) into req.body, so
+ * the click is recorded as one-click rather than refused.
+ */
+function multipartForm(req: Request, res: Response, next: (error?: unknown) => void): void {
+  if (!req.is("multipart/form-data")) return next();
+  readMultipart(req, res, (error?: unknown) => {
+    if (error) return next(error);
+    const raw = req.body as unknown;
+    if (!Buffer.isBuffer(raw)) return next();
+    new globalThis.Response(new Uint8Array(raw), { headers: { "content-type": req.headers["content-type"] ?? "" } })
+      .formData()
+      .then((data) => {
+        const fields: Record<string, string> = {};
+        data.forEach((value, name) => {
+          if (typeof value === "string" && !(name in fields)) fields[name] = value;
+        });
+        req.body = fields;
+        next();
+      })
+      .catch(() => {
+        req.body = {};
+        next();
+      });
+  });
 }
 
 function wantsJson(req: Request): boolean {
@@ -44,21 +76,30 @@ function badLink(req: Request, res: Response, asJson = wantsJson(req)): void {
  */
 export function unsubscribeRoutes(deps: AppDeps): Router {
   const routes = Router();
-  const secret = unsubscribeSecret(deps.env);
+  const secrets = unsubscribeKeys(deps.env).verifying;
+  // The form posts to where the public address says this page lives (the API may be served under
+  // a path prefix behind a proxy), not to a path guessed from this process's own routes.
+  const formAction = `${new URL(publicBaseUrl(deps.env)).pathname.replace(/\/+$/, "")}/unsubscribe`;
   const form = express.urlencoded({ extended: false, limit: "8kb" });
+
+  routes.use("/unsubscribe", (_req, res, next) => {
+    setPublicPageHeaders(res);
+    next();
+  });
 
   routes.get("/unsubscribe", (req, res) => {
     const p = linkParams(req);
-    if (!p.email || !isValidUnsubscribeToken(secret, p.email, p.account, p.token)) return badLink(req, res);
+    if (!p.email || !isValidUnsubscribeToken(secrets, p.email, p.account, p.token, p.kid)) return badLink(req, res);
     res.setHeader("Cache-Control", "no-store");
     res.type("html").send(
       renderPage(
         "Unsubscribe",
         `<h1>Unsubscribe from market reports?</h1>
 <p><strong>${escapeHtml(normalizeEmail(p.email))}</strong> will no longer receive scheduled market reports from this sender.</p>
-<form method="post" action="/unsubscribe">
+<form method="post" action="${escapeHtml(formAction)}">
 <input type="hidden" name="email" value="${escapeHtml(p.email)}">
 <input type="hidden" name="account" value="${escapeHtml(p.account)}">
+<input type="hidden" name="kid" value="${escapeHtml(p.kid)}">
 <input type="hidden" name="token" value="${escapeHtml(p.token)}">
 <button type="submit">Unsubscribe</button>
 </form>
@@ -67,15 +108,16 @@ export function unsubscribeRoutes(deps: AppDeps): Router {
     );
   });
 
-  routes.post("/unsubscribe", form, async (req, res, next) => {
+  routes.post("/unsubscribe", form, multipartForm, async (req, res, next) => {
     const p = linkParams(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const oneClick = first(body["List-Unsubscribe"]) === "One-Click";
     try {
-      const result = await unsubscribe(deps.db, secret, {
+      const result = await unsubscribe(deps.db, secrets, {
         email: p.email,
         accountId: p.account,
         token: p.token,
+        keyId: p.kid,
         reason: oneClick ? "one_click" : "unsubscribe_page",
       });
       res.setHeader("Cache-Control", "no-store");

@@ -22,6 +22,7 @@ import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
 /** The browser production uses (the image sets the headless shell), found the way the worker finds it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? findChromium() ?? "/usr/bin/chromium";
 const UNSUBSCRIBE_SECRET = "e2e-unsubscribe-secret-0123456789";
+const REPORT_LINK_SECRET = "e2e-report-link-secret-0123456789";
 export const E2E_RETRY_DELAYS_MS: readonly number[] = [3_000, 6_000, 12_000, 24_000, 48_000];
 
 export interface E2eSystemOptions {
@@ -148,6 +149,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
       EMAIL_FROM: "E2E Market Reports <reports@e2e.test>",
       PUBLIC_BASE_URL: apiUrl,
       UNSUBSCRIBE_SECRET,
+      REPORT_LINK_SECRET,
       CHROMIUM_PATH,
       PORT: String(apiPort),
       TICK_BUDGET_SECONDS: String(options.tickBudgetSeconds ?? 10),

@@ -1,5 +1,5 @@
 import { normalizeEmail } from "../../../validation/email-address.js";
-import { publicBaseUrl, unsubscribeSecret } from "../../../config/env.js";
+import { publicBaseUrl, unsubscribeKeys } from "../../../config/env.js";
 import { unsubscribeToken, unsubscribeUrl } from "../../../unsubscribe/token.js";
 import { developmentAuthedProcedure } from "../../trpc.js";
 import { ZUnsubscribeTokenInput, ZUnsubscribeTokenResult } from "./unsubscribe.types.js";
@@ -9,7 +9,7 @@ export const unsubscribeTokenRoute = developmentAuthedProcedure
   .input(ZUnsubscribeTokenInput)
   .output(ZUnsubscribeTokenResult)
   .query(({ ctx, input }) => {
-    const secret = unsubscribeSecret(ctx.deps.env);
+    const secret = unsubscribeKeys(ctx.deps.env).signing;
     const email = normalizeEmail(input.email);
     return {
       email,

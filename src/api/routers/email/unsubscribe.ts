@@ -1,4 +1,4 @@
-import { unsubscribeSecret } from "../../../config/env.js";
+import { unsubscribeKeys } from "../../../config/env.js";
 import { unsubscribe } from "../../../unsubscribe/unsubscribe.service.js";
 import { publicProcedure } from "../../trpc.js";
 import { ZUnsubscribeInput, ZUnsubscribeResult } from "./unsubscribe.types.js";
@@ -8,7 +8,7 @@ export const unsubscribeRoute = publicProcedure
   .input(ZUnsubscribeInput)
   .output(ZUnsubscribeResult)
   .mutation(({ ctx, input }) =>
-    unsubscribe(ctx.deps.db, unsubscribeSecret(ctx.deps.env), {
+    unsubscribe(ctx.deps.db, unsubscribeKeys(ctx.deps.env).verifying, {
       email: input.email,
       accountId: input.account_id,
       token: input.token,

@@ -1,4 +1,4 @@
-import { publicBaseUrl, unsubscribeSecret } from "../../../config/env.js";
+import { publicBaseUrl, reportLinkKeys } from "../../../config/env.js";
 import { notFound } from "../../../errors/app-error.js";
 import { findReport } from "../../../reports/report.repository.js";
 import { signReportLink } from "../../../report-links/signed-link.js";
@@ -26,7 +26,7 @@ export const getReportRoute = authedProcedure
       const presigned = await store.presignedGetUrl(key, PRESIGNED_URL_SECONDS, `${report.report_type}-${report.id}.${key.endsWith(".pdf") ? "pdf" : "html"}`);
       download_url = /^https?:\/\//.test(presigned)
         ? presigned
-        : signReportLink(unsubscribeSecret(ctx.deps.env), publicBaseUrl(ctx.deps.env), report.id, expiresAt);
+        : signReportLink(reportLinkKeys(ctx.deps.env).signing, publicBaseUrl(ctx.deps.env), report.id, expiresAt);
     }
     return { ...toReportDto(report), download_url, download_url_expires_at: download_url ? expiresAt.toISOString() : null };
   });
