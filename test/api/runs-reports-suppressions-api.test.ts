@@ -83,7 +83,7 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
     expect(list.reports.map((r) => r.id)).toEqual([report.id]);
     expect(list.reports[0]).toMatchObject({ has_pdf: true, size_bytes: 14, report_type: "market_snapshot" });
     const got = await client.reports.get.query({ id: report.id });
-    expect(got.download_url).toMatch(new RegExp(`/r/${report.id}\\?exp=\\d+&sig=[0-9a-f]{64}$`));
+    expect(got.download_url).toMatch(new RegExp(`/r/${report.id}\\?exp=\\d+&kid=[0-9a-f]{8}&sig=[0-9a-f]{64}$`));
     const download = await fetch(got.download_url!.replace(/^http:\/\/localhost:\d+/, api.url));
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).toString()).toBe("%PDF-1.7 test");

@@ -134,4 +134,70 @@ describe.skipIf(!up)("unsubscribe: tRPC procedure, pages and RFC 8058 one-click"
       await server.close(1_000);
     }
   });
+
+  it("the pages send nosniff, a CSP that forbids framing, and no script", async () => {
+    const page = await fetch(unsubscribeUrl(api.url, TEST_SECRET, "headers@example.com", api.accountA.id));
+    const bad = await fetch(`${api.url}/unsubscribe?email=x@example.com&token=zz`, { headers: { Accept: "text/html" } });
+    const token = unsubscribeToken(TEST_SECRET, "headers@example.com", api.accountA.id);
+    const posted = await fetch(`${api.url}/unsubscribe`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "text/html" },
+      body: new URLSearchParams({ email: "headers@example.com", account: api.accountA.id, token }).toString(),
+    });
+    for (const res of [page, bad, posted]) {
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain("script-src");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
+  it("the confirm form posts to PUBLIC_BASE_URL's path, carrying the link's key id", async () => {
+    const env = testEnv({ PUBLIC_BASE_URL: "https://reports.example.com/market-reports/" });
+    const server = await listen(createApiApp({ env, db: tdb.handle.db, logger: pino({ level: "silent" }) }), 0, "127.0.0.1");
+    try {
+      const link = new URL(unsubscribeUrl(server.url, TEST_SECRET, "prefixed@example.com", api.accountA.id));
+      const html = await (await fetch(link)).text();
+      expect(html).toContain('<form method="post" action="/market-reports/unsubscribe">');
+      expect(html).toContain(`<input type="hidden" name="kid" value="${link.searchParams.get("kid")}">`);
+    } finally {
+      await server.close(1_000);
+    }
+  });
+
+  it("a one-click POST sent as multipart/form-data is recorded as one-click", async () => {
+    const url = unsubscribeUrl(api.url, TEST_SECRET, "multipart@example.com", api.accountA.id);
+    const form = new FormData();
+    form.append("List-Unsubscribe", "One-Click");
+    const res = await fetch(url, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ unsubscribed: true, email: "multipart@example.com" });
+    expect(await suppressions(api.accountA.id)).toContainEqual({ email: "multipart@example.com", reason: "one_click" });
+  });
+
+  it("a token made with the old built-in development secret is refused; after a rotation the previous secret's links still work", async () => {
+    const forged = new URL(unsubscribeUrl(api.url, "development-only-unsubscribe-secret", "real.person@example.com", api.accountA.id));
+    forged.searchParams.delete("kid");
+    const refused = await fetch(forged, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    expect(refused.status).toBe(400);
+    expect((await suppressions(api.accountA.id)).some((s) => s.email === "real.person@example.com")).toBe(false);
+
+    const rotated = "rotated-unsubscribe-secret-abcdefghijklmnopqrstuvwxyz";
+    const server = await listen(
+      createApiApp({ env: testEnv({ UNSUBSCRIBE_SECRET: rotated, UNSUBSCRIBE_SECRET_PREVIOUS: TEST_SECRET }), db: tdb.handle.db, logger: pino({ level: "silent" }) }),
+      0,
+      "127.0.0.1",
+    );
+    try {
+      const sentBefore = unsubscribeUrl(server.url, TEST_SECRET, "rotation@example.com", api.accountA.id);
+      const oneClick = await fetch(sentBefore, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+      expect(oneClick.status).toBe(200);
+      expect(await suppressions(api.accountA.id)).toContainEqual({ email: "rotation@example.com", reason: "one_click" });
+      const minted = await createClient({ url: `${server.url}/trpc`, apiKey: api.accountA.apiKey }).email.unsubscribeToken.query({ email: "new@example.com" });
+      expect(minted.token).toBe(unsubscribeToken(rotated, "new@example.com", api.accountA.id));
+    } finally {
+      await server.close(1_000);
+    }
+  });
 });
