@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { unusedPort } from "../email/smtp-test-server.js";
@@ -10,7 +10,7 @@ import { unusedPort } from "../email/smtp-test-server.js";
  * queue, local files and the .eml outbox. Runs the real `dev` command as its own process.
  */
 const EMBEDDED_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|AMQP_URL|AMQP_PREFIX|S3_|SMTP_URL|AWS_|SIMPLYRETS_|ENVIRONMENT|PUBLIC_BASE_URL|UNSUBSCRIBE_SECRET)/.test(k)),
+  Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|AMQP_URL|AMQP_PREFIX|S3_|SMTP_URL|AWS_|SIMPLYRETS_|ENVIRONMENT|PUBLIC_BASE_URL|UNSUBSCRIBE_SECRET|REPORT_LINK_SECRET|HOST$)/.test(k)),
 );
 
 interface Dev {
@@ -42,8 +42,15 @@ async function stop(dev: Dev): Promise<number | null> {
   return new Promise((resolve) => dev.child.once("exit", (code) => resolve(code)));
 }
 
+/** The List-Unsubscribe URL of a written message, on this machine's loopback address. */
+function unsubscribeLink(eml: string, base: string): string {
+  const header = /^List-Unsubscribe: <(http[^>]+)>/m.exec(eml.replace(/\r?\n[ \t]+/g, ""))![1]!;
+  return header.replace(/^http:\/\/localhost:\d+/, base);
+}
+
 describe("npm start (market-reports dev) on embedded defaults", () => {
   let dataDir: string;
+  let sentUnsubscribeLink = "";
   const running: Dev[] = [];
   afterAll(async () => {
     for (const dev of running) if (dev.child.exitCode === null) dev.child.kill("SIGKILL");
@@ -59,6 +66,13 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
     expect(dev.output()).toContain("PGlite in");
 
     expect((await fetch(`${dev.base}/healthz`)).status).toBe(200);
+    // Its signing secrets are its own, generated once in DATA_DIR for its owner's eyes only.
+    for (const name of ["report_link_secret", "unsubscribe_secret"]) {
+      expect((await stat(path.join(dataDir, "secrets", name))).mode & 0o777, name).toBe(0o600);
+    }
+    // It answers this machine only: not on the machine's other addresses.
+    const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === "IPv4" && !i.internal);
+    if (external) await expect(fetch(`http://${external.address}:${port}/healthz`)).rejects.toThrow();
     const headers = { Authorization: `Bearer ${dev.apiKey}`, "Content-Type": "application/json" };
     const created = await fetch(`${dev.base}/trpc/schedules.create`, {
       method: "POST",
@@ -83,6 +97,8 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
     const eml = await readFile(path.join(outbox, files[0]!), "utf8");
     expect(eml).toMatch(/^To: client@example.com/m);
     expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+    sentUnsubscribeLink = unsubscribeLink(eml, dev.base);
+    expect((await fetch(sentUnsubscribeLink)).status).toBe(200);
 
     const runs = await fetch(`${dev.base}/trpc/schedules.runs?input=${encodeURIComponent(JSON.stringify({ id: schedule.id }))}`, { headers });
     const [run] = ((await runs.json()) as { result: { data: { runs: { status: string; kind: string }[] } } }).result.data.runs;
@@ -99,6 +115,8 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
     expect(dev.apiKey).toBe(first.apiKey);
     const list = await fetch(`${dev.base}/trpc/schedules.list`, { headers: { Authorization: `Bearer ${dev.apiKey}` } });
     expect(((await list.json()) as { result: { data: { count: number } } }).result.data.count).toBe(1);
+    // the link in mail sent before the restart still verifies: the same secret, kept in DATA_DIR
+    expect((await fetch(sentUnsubscribeLink.replace(/^http:\/\/127\.0\.0\.1:\d+/, dev.base))).status).toBe(200);
     expect(await stop(dev)).toBe(0);
   }, 240_000);
 });
