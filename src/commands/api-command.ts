@@ -1,4 +1,5 @@
 import { requireSigningSecrets, type Env } from "../config/env.js";
+import { assertLoginRoleFailsClosed } from "../db/login-role.js";
 import { openDatabase } from "../db/open-database.js";
 import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
@@ -14,6 +15,7 @@ export async function runApiCommand(env: Env): Promise<number> {
   requireSigningSecrets(env);
   const logger = createLogger(env.LOG_LEVEL, "market-reports-api");
   const handle = await openDatabase(env, logger, { poolSize: 20, applicationName: "market-reports-api" });
+  await assertLoginRoleFailsClosed(handle, logger);
   // The api only publishes (runNow, sendTest): reconnect after the broker drops the connection.
   const queue = env.AMQP_URL ? reconnectingPublisher(() => createJobQueue(env, logger)) : await createJobQueue(env, logger);
   const store = createObjectStore(env);

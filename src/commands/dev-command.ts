@@ -1,6 +1,7 @@
 import type { Env } from "../config/env.js";
 import { publicBaseUrl } from "../config/env.js";
 import { createApiApp, listen } from "../api/server.js";
+import { assertLoginRoleFailsClosed } from "../db/login-role.js";
 import { openDatabase } from "../db/open-database.js";
 import { onShutdownSignal } from "./shutdown.js";
 import { migrateToLatest } from "../db/migrate.js";
@@ -24,6 +25,7 @@ export async function runDevCommand(configured: Env): Promise<number> {
   const handle = await openDatabase(env, logger, { poolSize: 10, applicationName: "market-reports-dev" });
   const { applied } = await migrateToLatest(handle);
   if (applied.length) logger.info({ applied }, "migrations applied");
+  await assertLoginRoleFailsClosed(handle, logger);
 
   const demo = await ensureDemoAccount(handle.db, env.DATA_DIR);
   await ensureWebAppBuilt(logger);

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { parseCommandArgs } from "./command-args.js";
 import { parseEnv, requireSigningSecrets } from "../config/env.js";
+import { assertLoginRoleFailsClosed } from "../db/login-role.js";
 import { openDatabase } from "../db/open-database.js";
 import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
@@ -31,6 +32,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   requireSigningSecrets(env);
   const logger = createLogger(env.LOG_LEVEL, "market-reports-worker");
   const handle = await openDatabase(env, logger, { poolSize: env.WORKER_CONCURRENCY * 2 + 2, applicationName: "market-reports-worker" });
+  await assertLoginRoleFailsClosed(handle, logger);
   const queue = await createJobQueue(env, logger);
   const store = createObjectStore(env);
   const worker = await startWorker({ env, db: handle.db, queue, store, logger });

@@ -1,45 +1,99 @@
 import { sql } from "kysely";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectDatabase } from "../../src/db/connect.js";
+import { assertLoginRoleFailsClosed, LoginRoleError } from "../../src/db/login-role.js";
 import { withSystem, withTenant } from "../../src/db/tenant.js";
 import type { Database } from "../../src/db/database.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { createLoginRoleDatabase, type LoginRoleDatabase } from "../support/login-role-database.js";
 import { postgresUp } from "../support/services.js";
 import { seedTwoAccounts, TENANT_TABLES, type TwoAccounts } from "../support/rls-fixture.js";
 
 const up = await postgresUp();
 
-describe.skipIf(!up)("row-level security on real Postgres", () => {
-  let tdb: TestDatabase;
+/** Key lookups and sessions go through the system role; the tenant role may not read them at all. */
+const TENANT_UNREADABLE = ["api_keys", "sessions"] as const;
+const TENANT_READABLE = TENANT_TABLES.filter((t) => !(TENANT_UNREADABLE as readonly string[]).includes(t));
+
+describe.skipIf(!up)("row-level security on real Postgres, connected as a non-superuser login role", () => {
+  let ldb: LoginRoleDatabase;
   let fx: TwoAccounts;
+  let superuser: string;
+  const db = () => ldb.handle.db;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    fx = await seedTwoAccounts(tdb.handle.db);
+    ldb = await createLoginRoleDatabase();
+    // seeded as the cluster's superuser, which row-level security does not apply to
+    fx = await seedTwoAccounts(ldb.admin.db);
+    superuser = (await sql<{ rolname: string }>`select rolname from pg_roles where rolsuper order by oid limit 1`.execute(db())).rows[0]!.rolname;
   });
-  afterAll(async () => tdb?.drop());
+  afterAll(async () => ldb?.drop());
 
   it("every table with account_id has RLS enabled and forced", async () => {
     const rows = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>`
       select c.relname, c.relrowsecurity, c.relforcerowsecurity
         from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attname = 'account_id'
-       where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace`.execute(tdb.handle.db);
+       where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace`.execute(db());
     expect(rows.rows.map((r) => r.relname).sort()).toEqual([...TENANT_TABLES].sort());
     for (const r of rows.rows) expect([r.relname, r.relrowsecurity, r.relforcerowsecurity]).toEqual([r.relname, true, true]);
   });
 
-  it("as the tenant role with no account set, every tenant table reads empty", async () => {
-    await tdb.handle.db.transaction().execute(async (trx) => {
+  it("the login role can switch to the service's roles but holds none of their privileges (NOINHERIT)", async () => {
+    const { rows } = await sql<{ usage_tenant: boolean; usage_system: boolean; member_tenant: boolean; member_system: boolean; superuser: boolean }>`
+      select pg_has_role(current_user, 'market_reports_tenant', 'USAGE') as usage_tenant,
+             pg_has_role(current_user, 'market_reports_system', 'USAGE') as usage_system,
+             pg_has_role(current_user, 'market_reports_tenant', 'MEMBER') as member_tenant,
+             pg_has_role(current_user, 'market_reports_system', 'MEMBER') as member_system,
+             (select rolsuper from pg_roles where rolname = current_user) as superuser`.execute(db());
+    expect(rows[0]).toEqual({ usage_tenant: false, usage_system: false, member_tenant: true, member_system: true, superuser: false });
+  });
+
+  it("a bare query on the login connection, outside withTenant/withSystem, sees no tenant rows", async () => {
+    for (const table of [...TENANT_TABLES, "accounts"] as const) {
+      const rows = await db().selectFrom(table as keyof Database).selectAll().execute();
+      expect(rows, table).toEqual([]);
+    }
+    // and writes nothing either: no policy admits the login role's rows
+    await expect(db().insertInto("email_suppressions").values({ account_id: fx.a, email: "bare@example.com" }).execute()).rejects.toThrow(/row-level security/);
+  });
+
+  it("start-up refuses a login role that inherits the system role (and then a bare query does see every account)", async () => {
+    const fresh = await connectDatabase({ databaseUrl: ldb.url, poolSize: 1 });
+    await expect(assertLoginRoleFailsClosed(fresh, pino({ level: "silent" }))).resolves.toBeUndefined();
+    await fresh.close();
+    const version = Number((await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(db())).rows[0]!.v);
+    const inherit = version >= 160000 ? `GRANT market_reports_tenant, market_reports_system TO ${ldb.login} WITH INHERIT TRUE` : `ALTER ROLE ${ldb.login} INHERIT`;
+    const noInherit = version >= 160000 ? `GRANT market_reports_tenant, market_reports_system TO ${ldb.login} WITH INHERIT FALSE` : `ALTER ROLE ${ldb.login} NOINHERIT`;
+    await ldb.asSuperuser(inherit);
+    const inheriting = await connectDatabase({ databaseUrl: ldb.url, poolSize: 1 });
+    try {
+      const leaked = await inheriting.db.selectFrom("schedules").select("account_id").execute();
+      expect(new Set(leaked.map((r) => r.account_id))).toEqual(new Set([fx.a, fx.b]));
+      const refused = assertLoginRoleFailsClosed(inheriting, pino({ level: "silent" }));
+      await expect(refused).rejects.toThrow(LoginRoleError);
+      await expect(refused).rejects.toThrow(/inherits the privileges of market_reports_tenant and market_reports_system[\s\S]*NOINHERIT/);
+    } finally {
+      await inheriting.close().catch(() => undefined);
+      await ldb.asSuperuser(noInherit);
+    }
+  });
+
+  it("as the tenant role with no account set, every tenant table reads empty; key hashes and sessions are not readable at all", async () => {
+    await db().transaction().execute(async (trx) => {
       await sql`select set_config('role', 'market_reports_tenant', true)`.execute(trx);
-      for (const table of [...TENANT_TABLES, "accounts"] as const) {
+      for (const table of [...TENANT_READABLE, "accounts"] as const) {
         const rows = await trx.selectFrom(table as keyof Database).selectAll().execute();
         expect(rows, table).toEqual([]);
       }
     });
+    for (const table of TENANT_UNREADABLE) {
+      await expect(withTenant(db(), fx.a, (trx) => trx.selectFrom(table).selectAll().execute()), table).rejects.toThrow(/permission denied/);
+    }
   });
 
   it("with account A set, only A's rows are visible in every table", async () => {
-    await withTenant(tdb.handle.db, fx.a, async (trx) => {
-      for (const table of TENANT_TABLES) {
+    await withTenant(db(), fx.a, async (trx) => {
+      for (const table of TENANT_READABLE) {
         const rows = (await trx.selectFrom(table).selectAll().execute()) as { account_id: string }[];
         expect(rows.length, table).toBeGreaterThan(0);
         expect(new Set(rows.map((r) => r.account_id)), table).toEqual(new Set([fx.a]));
@@ -51,12 +105,10 @@ describe.skipIf(!up)("row-level security on real Postgres", () => {
 
   it("inserting a row for B while A is set is rejected by the policy", async () => {
     await expect(
-      withTenant(tdb.handle.db, fx.a, (trx) =>
-        trx.insertInto("email_suppressions").values({ account_id: fx.b, email: "x@example.com" }).execute(),
-      ),
+      withTenant(db(), fx.a, (trx) => trx.insertInto("email_suppressions").values({ account_id: fx.b, email: "x@example.com" }).execute()),
     ).rejects.toThrow(/row-level security/);
     await expect(
-      withTenant(tdb.handle.db, fx.a, (trx) =>
+      withTenant(db(), fx.a, (trx) =>
         trx
           .insertInto("schedules")
           .values({ account_id: fx.b, name: "n", report_type: "market_snapshot", city: "X", cadence: "daily", recipients: ["a@example.com"], filters: "{}" })
@@ -67,27 +119,42 @@ describe.skipIf(!up)("row-level security on real Postgres", () => {
 
   it("updating A's row to belong to B is rejected; updating B's rows touches nothing", async () => {
     await expect(
-      withTenant(tdb.handle.db, fx.a, (trx) => trx.updateTable("schedules").set({ account_id: fx.b }).where("id", "=", fx.scheduleA).execute()),
+      withTenant(db(), fx.a, (trx) => trx.updateTable("schedules").set({ account_id: fx.b }).where("id", "=", fx.scheduleA).execute()),
     ).rejects.toThrow(/row-level security/);
-    const result = await withTenant(tdb.handle.db, fx.a, (trx) =>
-      trx.updateTable("schedules").set({ name: "hijacked" }).where("id", "=", fx.scheduleB).executeTakeFirst(),
-    );
+    const result = await withTenant(db(), fx.a, (trx) => trx.updateTable("schedules").set({ name: "hijacked" }).where("id", "=", fx.scheduleB).executeTakeFirst());
     expect(Number(result.numUpdatedRows)).toBe(0);
-    const deleted = await withTenant(tdb.handle.db, fx.a, (trx) => trx.deleteFrom("schedules").where("id", "=", fx.scheduleB).executeTakeFirst());
+    const deleted = await withTenant(db(), fx.a, (trx) => trx.deleteFrom("schedules").where("id", "=", fx.scheduleB).executeTakeFirst());
     expect(Number(deleted.numDeletedRows)).toBe(0);
-    const b = await withSystem(tdb.handle.db, (trx) => trx.selectFrom("schedules").select("name").where("id", "=", fx.scheduleB).executeTakeFirstOrThrow());
+    const b = await withSystem(db(), (trx) => trx.selectFrom("schedules").select("name").where("id", "=", fx.scheduleB).executeTakeFirstOrThrow());
     expect(b.name).toBe("B schedule");
   });
 
-  it("the tenant role cannot change its own role or read api key hashes of others", async () => {
-    await withTenant(tdb.handle.db, fx.a, async (trx) => {
-      const keys = await trx.selectFrom("api_keys").select("account_id").execute();
-      expect(new Set(keys.map((k) => k.account_id))).toEqual(new Set([fx.a]));
+  it("the tenant role cannot delete runs, reports or email log rows, even its own", async () => {
+    for (const table of ["schedule_runs", "report_runs", "email_log"] as const) {
+      await expect(withTenant(db(), fx.a, (trx) => trx.deleteFrom(table).execute()), table).rejects.toThrow(/permission denied/);
+    }
+  });
+
+  it("the tenant role cannot change its own role: SET ROLE, SET SESSION AUTHORIZATION and set_config to a superuser are refused", async () => {
+    const attempts = [
+      sql`set role ${sql.id(superuser)}`,
+      sql`set session authorization ${sql.id(superuser)}`,
+      sql`select set_config('role', ${superuser}, true)`,
+      sql`alter role market_reports_tenant bypassrls`,
+    ];
+    for (const attempt of attempts) {
+      await expect(withTenant(db(), fx.a, (trx) => attempt.execute(trx)), attempt.compile(db()).sql).rejects.toThrow(/permission denied|must be superuser/);
+    }
+    // Dropping the tenant role only falls back to the login role, which sees nothing.
+    const afterReset = await withTenant(db(), fx.a, async (trx) => {
+      await sql`reset role`.execute(trx);
+      return trx.selectFrom("schedules").select("id").execute();
     });
+    expect(afterReset).toEqual([]);
   });
 
   it("the system role sees every account's rows (the tick's cross-account scan)", async () => {
-    const rows = await withSystem(tdb.handle.db, (trx) => trx.selectFrom("schedules").select("account_id").execute());
+    const rows = await withSystem(db(), (trx) => trx.selectFrom("schedules").select("account_id").execute());
     expect(new Set(rows.map((r) => r.account_id))).toEqual(new Set([fx.a, fx.b]));
   });
 });

@@ -64,7 +64,7 @@ describe.skipIf(!up || !chromium)("email delivery (real SMTP server, real API fo
     expect(one!.html).toContain("Coastal Realty");
 
     const listUnsubscribe = headerText(one!, "list-unsubscribe")!;
-    expect(listUnsubscribe).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?email=one%40example\.com&account=[0-9a-f-]{36}&token=[0-9a-f]{64}>$/);
+    expect(listUnsubscribe).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?email=one%40example\.com&account=[0-9a-f-]{36}&kid=[0-9a-f]{8}&token=[0-9a-f]{64}>$/);
     expect(headerText(one!, "list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
     expect(headerText(one!, "list-id")).toContain(`account-${fx.accountId}`);
     expect(headerText(two!, "list-unsubscribe")).toContain("email=two%40example.com");

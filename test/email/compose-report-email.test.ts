@@ -85,7 +85,7 @@ describe("composeReportEmail", () => {
   it("sets the list headers as prepared values", () => {
     const email = composeReportEmail(reportEmailInput({ unsubscribeMailto: "unsubscribe@mail.example.com" }));
     const listUnsubscribe = headerValue(email.headers["List-Unsubscribe"])!;
-    expect(listUnsubscribe).toMatch(/^<https:\/\/reports\.example\.com\/unsubscribe\?email=client\.one%40example\.org&account=[0-9a-f-]+&token=[0-9a-f]{64}>, <mailto:unsubscribe@mail\.example\.com\?subject=unsubscribe%20[0-9a-f-]+>$/);
+    expect(listUnsubscribe).toMatch(/^<https:\/\/reports\.example\.com\/unsubscribe\?email=client\.one%40example\.org&account=[0-9a-f-]+&kid=[0-9a-f]{8}&token=[0-9a-f]{64}>, <mailto:unsubscribe@mail\.example\.com\?subject=unsubscribe%20[0-9a-f-]+>$/);
     expect(headerValue(email.headers["List-Unsubscribe-Post"])).toBe("List-Unsubscribe=One-Click");
     expect(headerValue(email.headers["List-Id"])).toBe(`Harbor Realty <account-${ACCOUNT_ID}.mail.example.com>`);
   });

@@ -51,7 +51,7 @@ export function normalizeMessageId(id: string | null | undefined): string {
   return (id ?? "").trim().replace(/^<|>$/g, "").toLowerCase();
 }
 
-const REPORT_LINK = /https?:\/\/[^\s"'<>]*\/r\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\?exp=\d+&sig=[0-9a-f]+/i;
+const REPORT_LINK = /https?:\/\/[^\s"'<>]*\/r\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\?exp=\d+(?:&kid=[0-9a-f]{8})?&sig=[0-9a-f]+/i;
 
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
