@@ -167,7 +167,7 @@ exists (pre-install) or while it still holds the previous values (pre-upgrade).
 {{- $_ := required "config.EMAIL_FROM is required: the sender address of report emails" .Values.config.EMAIL_FROM -}}
 {{- $_ := required "config.S3_BUCKET is required: the bucket that holds the reports" .Values.config.S3_BUCKET -}}
 {{- if not .Values.existingSecret -}}
-{{- range $key := list "DATABASE_URL" "AMQP_URL" "SMTP_URL" "UNSUBSCRIBE_SECRET" -}}
+{{- range $key := list "DATABASE_URL" "AMQP_URL" "SMTP_URL" "REPORT_LINK_SECRET" "UNSUBSCRIBE_SECRET" -}}
 {{- $_ := required (printf "secrets.%s is required unless existingSecret names a Secret holding it" $key) (index $.Values.secrets $key) -}}
 {{- end -}}
 {{- end -}}
