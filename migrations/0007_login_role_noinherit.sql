@@ -1,3 +1,26 @@
+-- A third role for the report worker: the tenant role's reach (it is a member, so the tenant
+-- policies apply to it) plus writing reports and the email log, which the API never does. Created
+-- before the login role stops inheriting, so that applies to it as well.
+DO $$
+BEGIN
+    BEGIN
+        CREATE ROLE market_reports_worker NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+    IF NOT pg_has_role('market_reports_worker', 'market_reports_tenant', 'MEMBER') THEN
+        BEGIN
+            GRANT market_reports_tenant TO market_reports_worker;
+        EXCEPTION WHEN OTHERS THEN
+            -- another database's migration may have granted it at the same moment
+            IF NOT pg_has_role('market_reports_worker', 'market_reports_tenant', 'MEMBER') THEN RAISE; END IF;
+        END;
+    END IF;
+    EXECUTE format('GRANT market_reports_worker TO %I', current_user);
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE NOTICE 'could not set up market_reports_worker for %; create it, grant it market_reports_tenant and grant it to % by hand', current_user, current_user;
+END
+$$;
+
 -- Row-level security fails closed. The login role (the one that runs migrations and the processes)
 -- is a member of market_reports_tenant and market_reports_system so that each transaction can
 -- switch to one of them. With INHERIT it also held their privileges all the time: a query made
@@ -19,6 +42,7 @@ BEGIN
     END IF;
     IF current_setting('server_version_num')::int >= 160000 THEN
         EXECUTE format('GRANT market_reports_tenant TO %I WITH INHERIT FALSE', login);
+        EXECUTE format('GRANT market_reports_worker TO %I WITH INHERIT FALSE', login);
         EXECUTE format('GRANT market_reports_system TO %I WITH INHERIT FALSE', login);
     ELSE
         EXECUTE format('ALTER ROLE %I NOINHERIT', login);
@@ -28,8 +52,12 @@ EXCEPTION WHEN insufficient_privilege THEN
 END
 $$;
 
--- The tenant role keeps only what the API and the worker do inside a tenant transaction. Key
--- lookups and sessions go through the system role; runs, reports and the email log are written
--- and updated but never deleted by a tenant (deleting a schedule cascades as the owner).
+-- The tenant role (every API request) keeps only what the API does: key lookups and sessions go
+-- through the system role; it reads reports and the email log and writes neither; it creates runs
+-- (runNow, sendTest) and marks them queued but deletes none (deleting a schedule cascades as the
+-- owner). The worker role adds the report and email log writes.
 REVOKE ALL ON api_keys, sessions FROM market_reports_tenant;
-REVOKE DELETE, TRUNCATE ON schedule_runs, report_runs, email_log FROM market_reports_tenant;
+REVOKE DELETE, TRUNCATE ON schedule_runs FROM market_reports_tenant;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON report_runs, email_log FROM market_reports_tenant;
+GRANT USAGE ON SCHEMA public TO market_reports_worker;
+GRANT INSERT, UPDATE ON report_runs, email_log TO market_reports_worker;

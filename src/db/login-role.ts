@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Logger } from "../log/logger.js";
 import type { DatabaseHandle } from "./connect.js";
-import { SYSTEM_ROLE, TENANT_ROLE } from "./tenant.js";
+import { SYSTEM_ROLE, TENANT_ROLE, WORKER_ROLE } from "./tenant.js";
 
 export class LoginRoleError extends Error {
   constructor(message: string) {
@@ -15,6 +15,7 @@ interface LoginRole {
   superuser: boolean;
   bypassrls: boolean;
   inherits_tenant: boolean;
+  inherits_worker: boolean;
   inherits_system: boolean;
 }
 
@@ -41,6 +42,7 @@ async function checkLoginRole(handle: DatabaseHandle, logger: Logger): Promise<v
   const { rows } = await sql<LoginRole>`
     select r.rolname as login, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
            pg_has_role(r.oid, ${TENANT_ROLE}, 'USAGE') as inherits_tenant,
+           pg_has_role(r.oid, ${WORKER_ROLE}, 'USAGE') as inherits_worker,
            pg_has_role(r.oid, ${SYSTEM_ROLE}, 'USAGE') as inherits_system
       from pg_roles r where r.rolname = current_user`.execute(handle.db);
   const role = rows[0];
@@ -52,10 +54,10 @@ async function checkLoginRole(handle: DatabaseHandle, logger: Logger): Promise<v
     );
     return;
   }
-  const inherited = [role.inherits_tenant && TENANT_ROLE, role.inherits_system && SYSTEM_ROLE].filter(Boolean);
+  const inherited = [role.inherits_tenant && TENANT_ROLE, role.inherits_worker && WORKER_ROLE, role.inherits_system && SYSTEM_ROLE].filter(Boolean);
   if (inherited.length > 0) {
     throw new LoginRoleError(
-      `The database login role "${role.login}" inherits the privileges of ${inherited.join(" and ")}, so a query outside a tenant transaction would see every account's rows. ` +
+      `The database login role "${role.login}" inherits the privileges of ${inherited.join(", ")}, so a query outside a tenant transaction would see every account's rows. ` +
         `Run "market-reports migrate" (it makes the login role NOINHERIT), or as a superuser: ALTER ROLE "${role.login}" NOINHERIT;`,
     );
   }

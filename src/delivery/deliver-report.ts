@@ -2,7 +2,7 @@ import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
 import { publicBaseUrl, reportLinkKeys, unsubscribeKeys, type Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
-import { withTenant } from "../db/tenant.js";
+import { withWorkerTenant } from "../db/tenant.js";
 import { composeReportEmail } from "../email/compose-report-email.js";
 import { classifySmtpError } from "../email/classify-smtp-error.js";
 import type { MailTransport, SendResult } from "../email/mail-transport.js";
@@ -84,7 +84,7 @@ export async function deliverReport(
     const slot = await timings.time("email_wait", () => mail.reserve());
     try {
       const claimed = await timings.time("email_claim", () =>
-        withTenant(db, job.account_id, (trx) =>
+        withWorkerTenant(db, job.account_id, (trx) =>
           claimRecipient(trx, {
             accountId: job.account_id,
             scheduleId: job.schedule_id,
@@ -104,7 +104,7 @@ export async function deliverReport(
         const failure = classifySmtpError(error);
         logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
         await timings.time("email_record", () =>
-          withTenant(db, job.account_id, async (trx) => {
+          withWorkerTenant(db, job.account_id, async (trx) => {
             await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
             if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
           }),
@@ -112,7 +112,7 @@ export async function deliverReport(
         outcomes.set(recipient, failure.transient ? "deferred" : "failed");
         continue;
       }
-      await timings.time("email_record", () => withTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent)));
+      await timings.time("email_record", () => withWorkerTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent)));
       outcomes.set(recipient, "sent");
     } finally {
       slot.release();
@@ -135,7 +135,7 @@ async function summarize(
   const all = job.params.recipients.map(normalizeEmail);
   const summary: DeliverySummary = { recipients: job.params.recipients.length, sent: 0, suppressed: 0, failed: 0, deferred: 0, unknown: 0, inFlight: 0 };
   const unsettled = all.filter((r) => !outcomes.has(r) && !suppressed.has(r));
-  const rows = unsettled.length > 0 ? await withTenant(db, job.account_id, (trx) => runLog(trx, job.run_id)) : [];
+  const rows = unsettled.length > 0 ? await withWorkerTenant(db, job.account_id, (trx) => runLog(trx, job.run_id)) : [];
   const byRecipient = new Map<string, { status: string; retryable: boolean; updated_at: Date | string }>(rows.map((r) => [r.to_emails[0], r]));
   for (const [recipient, outcome] of outcomes) byRecipient.set(recipient, { status: outcome === "sent" ? "sent" : "failed", retryable: outcome === "deferred", updated_at: now });
   for (const recipient of all) {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, ScheduleRun } from "../db/database.js";
 import { RUN_STATUSES, type FinalRunStatus, type RunKind, type RunStatus } from "../db/enums.js";
-import { withTenant, type Tx } from "../db/tenant.js";
+import { withWorkerTenant, type Tx } from "../db/tenant.js";
 import type { PublishFailure } from "../queue/job-queue.js";
 import { plainArrayLiteral, textArrayLiteral } from "./array-literal.js";
 import { runParamsSql, scheduleParams, type RunToPublish, type ScheduleParamsSource } from "./run-job.js";
@@ -189,7 +189,7 @@ export async function startRun<P = undefined>(
   runId: string,
   prepare?: (trx: Tx, run: ScheduleRun) => Promise<P>,
 ): Promise<StartOutcome<P>> {
-  return withTenant(db, accountId, async (trx) => {
+  return withWorkerTenant(db, accountId, async (trx) => {
     const run = await trx.selectFrom("schedule_runs").selectAll().where("id", "=", runId).forUpdate().executeTakeFirst();
     if (!run) return { kind: "gone" } as const;
     if (!canTransition(run.status, "running")) return { kind: "already-final", status: run.status } as const;
@@ -217,7 +217,7 @@ export async function finishRun(
   status: FinalRunStatus,
   details: { error?: string | null; summary?: Record<string, unknown>; reportRunId?: string | null } = {},
 ): Promise<boolean> {
-  const result = await withTenant(db, accountId, (trx) =>
+  const result = await withWorkerTenant(db, accountId, (trx) =>
     trx
       .updateTable("schedule_runs")
       .set({
@@ -236,7 +236,7 @@ export async function finishRun(
 
 /** A failed attempt that will be retried: the run waits in `queued` and says why. */
 export async function noteRetry(db: Kysely<Database>, accountId: string, runId: string, error: string): Promise<void> {
-  await withTenant(db, accountId, (trx) =>
+  await withWorkerTenant(db, accountId, (trx) =>
     trx
       .updateTable("schedule_runs")
       .set({ status: "queued", error })

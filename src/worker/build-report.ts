@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, ReportRun, ScheduleRun } from "../db/database.js";
-import { withTenant } from "../db/tenant.js";
+import { withWorkerTenant } from "../db/tenant.js";
 import { isReportType, type ReportType } from "../figures/report-types.js";
 import type { ListingSource } from "../listings/listing.js";
 import type { Logger } from "../log/logger.js";
@@ -110,7 +110,7 @@ export async function buildReport(
     ]),
   );
 
-  const reportId = await timings.time("report_row", () => withTenant(db, job.account_id, async (trx) => {
+  const reportId = await timings.time("report_row", () => withWorkerTenant(db, job.account_id, async (trx) => {
     const row = await trx
       .insertInto("report_runs")
       .values({

@@ -3,7 +3,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase } from "../../src/db/connect.js";
 import { assertLoginRoleFailsClosed, LoginRoleError } from "../../src/db/login-role.js";
-import { withSystem, withTenant } from "../../src/db/tenant.js";
+import { withSystem, withTenant, withWorkerTenant } from "../../src/db/tenant.js";
 import type { Database } from "../../src/db/database.js";
 import { createLoginRoleDatabase, type LoginRoleDatabase } from "../support/login-role-database.js";
 import { postgresUp } from "../support/services.js";
@@ -39,13 +39,15 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
   });
 
   it("the login role can switch to the service's roles but holds none of their privileges (NOINHERIT)", async () => {
-    const { rows } = await sql<{ usage_tenant: boolean; usage_system: boolean; member_tenant: boolean; member_system: boolean; superuser: boolean }>`
-      select pg_has_role(current_user, 'market_reports_tenant', 'USAGE') as usage_tenant,
-             pg_has_role(current_user, 'market_reports_system', 'USAGE') as usage_system,
-             pg_has_role(current_user, 'market_reports_tenant', 'MEMBER') as member_tenant,
-             pg_has_role(current_user, 'market_reports_system', 'MEMBER') as member_system,
-             (select rolsuper from pg_roles where rolname = current_user) as superuser`.execute(db());
-    expect(rows[0]).toEqual({ usage_tenant: false, usage_system: false, member_tenant: true, member_system: true, superuser: false });
+    const { rows } = await sql<{ role: string; usage: boolean; member: boolean }>`
+      select r as role, pg_has_role(current_user, r, 'USAGE') as usage, pg_has_role(current_user, r, 'MEMBER') as member
+        from unnest(array['market_reports_tenant', 'market_reports_worker', 'market_reports_system']) as r`.execute(db());
+    expect(rows).toEqual([
+      { role: "market_reports_tenant", usage: false, member: true },
+      { role: "market_reports_worker", usage: false, member: true },
+      { role: "market_reports_system", usage: false, member: true },
+    ]);
+    expect((await sql<{ rolsuper: boolean }>`select rolsuper from pg_roles where rolname = current_user`.execute(db())).rows[0]!.rolsuper).toBe(false);
   });
 
   it("a bare query on the login connection, outside withTenant/withSystem, sees no tenant rows", async () => {
@@ -62,8 +64,8 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
     await expect(assertLoginRoleFailsClosed(fresh, pino({ level: "silent" }))).resolves.toBeUndefined();
     await fresh.close();
     const version = Number((await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(db())).rows[0]!.v);
-    const inherit = version >= 160000 ? `GRANT market_reports_tenant, market_reports_system TO ${ldb.login} WITH INHERIT TRUE` : `ALTER ROLE ${ldb.login} INHERIT`;
-    const noInherit = version >= 160000 ? `GRANT market_reports_tenant, market_reports_system TO ${ldb.login} WITH INHERIT FALSE` : `ALTER ROLE ${ldb.login} NOINHERIT`;
+    const inherit = version >= 160000 ? `GRANT market_reports_tenant, market_reports_worker, market_reports_system TO ${ldb.login} WITH INHERIT TRUE` : `ALTER ROLE ${ldb.login} INHERIT`;
+    const noInherit = version >= 160000 ? `GRANT market_reports_tenant, market_reports_worker, market_reports_system TO ${ldb.login} WITH INHERIT FALSE` : `ALTER ROLE ${ldb.login} NOINHERIT`;
     await ldb.asSuperuser(inherit);
     const inheriting = await connectDatabase({ databaseUrl: ldb.url, poolSize: 1 });
     try {
@@ -71,7 +73,7 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
       expect(new Set(leaked.map((r) => r.account_id))).toEqual(new Set([fx.a, fx.b]));
       const refused = assertLoginRoleFailsClosed(inheriting, pino({ level: "silent" }));
       await expect(refused).rejects.toThrow(LoginRoleError);
-      await expect(refused).rejects.toThrow(/inherits the privileges of market_reports_tenant and market_reports_system[\s\S]*NOINHERIT/);
+      await expect(refused).rejects.toThrow(/inherits the privileges of market_reports_tenant, market_reports_worker, market_reports_system[\s\S]*NOINHERIT/);
     } finally {
       await inheriting.close().catch(() => undefined);
       await ldb.asSuperuser(noInherit);
@@ -132,7 +134,27 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
   it("the tenant role cannot delete runs, reports or email log rows, even its own", async () => {
     for (const table of ["schedule_runs", "report_runs", "email_log"] as const) {
       await expect(withTenant(db(), fx.a, (trx) => trx.deleteFrom(table).execute()), table).rejects.toThrow(/permission denied/);
+      await expect(withWorkerTenant(db(), fx.a, (trx) => trx.deleteFrom(table).execute()), table).rejects.toThrow(/permission denied/);
     }
+  });
+
+  it("an API request's tenant role cannot write reports or the email log; the worker's role can, for its own account only", async () => {
+    await expect(withTenant(db(), fx.a, (trx) => trx.updateTable("email_log").set({ status: "failed" }).execute())).rejects.toThrow(/permission denied/);
+    await expect(withTenant(db(), fx.a, (trx) => trx.updateTable("report_runs").set({ error: "x" }).execute())).rejects.toThrow(/permission denied/);
+    await expect(
+      withTenant(db(), fx.a, (trx) => trx.insertInto("report_runs").values({ account_id: fx.a, schedule_id: fx.scheduleA, report_type: "market_snapshot", params: "{}" }).execute()),
+    ).rejects.toThrow(/permission denied/);
+    const updated = await withWorkerTenant(db(), fx.a, (trx) => trx.updateTable("report_runs").set({ error: "worker wrote this" }).executeTakeFirst());
+    expect(Number(updated.numUpdatedRows)).toBe(1);
+    const rows = await withSystem(db(), (trx) => trx.selectFrom("report_runs").select(["account_id", "error"]).execute());
+    expect(new Map(rows.map((r) => [r.account_id, r.error]))).toEqual(new Map([[fx.a, "worker wrote this"], [fx.b, null]]));
+    await expect(
+      withWorkerTenant(db(), fx.a, (trx) => trx.insertInto("report_runs").values({ account_id: fx.b, schedule_id: fx.scheduleB, report_type: "market_snapshot", params: "{}" }).execute()),
+    ).rejects.toThrow(/row-level security/);
+    await db().transaction().execute(async (trx) => {
+      await sql`select set_config('role', 'market_reports_worker', true)`.execute(trx);
+      for (const table of [...TENANT_READABLE, "accounts"] as const) expect(await trx.selectFrom(table as keyof Database).selectAll().execute(), table).toEqual([]);
+    });
   });
 
   it("the tenant role cannot change its own role: SET ROLE, SET SESSION AUTHORIZATION and set_config to a superuser are refused", async () => {

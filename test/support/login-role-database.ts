@@ -39,10 +39,10 @@ export async function createLoginRoleDatabase(prefix = "mr_login"): Promise<Logi
   await asSuperuser(`CREATE ROLE ${login} LOGIN CREATEROLE PASSWORD '${password}'`);
   // Postgres 16+ lets a CREATEROLE role grant only roles it administers: hand it the service's
   // roles (made here if this cluster has never been migrated) the way an operator would.
-  for (const role of ["market_reports_tenant", "market_reports_system"]) {
+  for (const role of ["market_reports_tenant", "market_reports_worker", "market_reports_system"]) {
     await asSuperuser(`DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
   }
-  await asSuperuser(`GRANT market_reports_tenant, market_reports_system TO ${login} WITH ADMIN OPTION`);
+  await asSuperuser(`GRANT market_reports_tenant, market_reports_worker, market_reports_system TO ${login} WITH ADMIN OPTION`);
   await asSuperuser(`CREATE DATABASE ${name} OWNER ${login}`);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
