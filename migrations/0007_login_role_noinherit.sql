@@ -45,6 +45,10 @@ BEGIN
         EXECUTE format('GRANT market_reports_worker TO %I WITH INHERIT FALSE', login);
         EXECUTE format('GRANT market_reports_system TO %I WITH INHERIT FALSE', login);
     ELSE
+        -- A database owner creates in schema public through pg_database_owner, a membership that
+        -- NOINHERIT also stops: granted directly (with the owner's right to pass it on), later
+        -- migrations can still create objects and hand them to the service's roles.
+        EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I WITH GRANT OPTION', login);
         EXECUTE format('ALTER ROLE %I NOINHERIT', login);
     END IF;
 EXCEPTION WHEN insufficient_privilege THEN

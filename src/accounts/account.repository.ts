@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/database.js";
 import { withSystem, type Tx } from "../db/tenant.js";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-key.js";
@@ -51,19 +51,15 @@ export interface AuthenticatedAccount {
 }
 
 /**
- * The live key's account, looked up as the system role (api_keys is readable by no other role).
+ * The live key's account, through market_reports_api_key_account (migration 0008): one statement
+ * that runs as the system role, since api_keys is readable by no other role. It is the first
+ * query of every authenticated request, so it takes no transaction of its own.
  * Undefined for unknown, revoked or malformed keys.
  */
 export async function findAccountByApiKey(db: Kysely<Database>, apiKey: string): Promise<AuthenticatedAccount | undefined> {
   if (!looksLikeApiKey(apiKey)) return undefined;
-  const row = await withSystem(db, (trx) =>
-    trx
-      .selectFrom("api_keys as k")
-      .innerJoin("accounts as a", "a.id", "k.account_id")
-      .select(["k.account_id", "a.name"])
-      .where("k.key_hash", "=", hashApiKey(apiKey))
-      .where("k.revoked_at", "is", null)
-      .executeTakeFirst(),
-  );
-  return row ? { accountId: row.account_id, accountName: row.name } : undefined;
+  const { rows } = await sql<{ account_id: string; account_name: string }>`
+    select account_id, account_name from market_reports_api_key_account(${hashApiKey(apiKey)})`.execute(db);
+  const row = rows[0];
+  return row ? { accountId: row.account_id, accountName: row.account_name } : undefined;
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount, findAccountByApiKey, revokeApiKey } from "../../src/accounts/account.repository.js";
 import { connectDatabase } from "../../src/db/connect.js";
 import { assertLoginRoleFailsClosed, LoginRoleError } from "../../src/db/login-role.js";
 import { withSystem, withTenant, withWorkerTenant } from "../../src/db/tenant.js";
@@ -78,6 +79,17 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
       await inheriting.close().catch(() => undefined);
       await ldb.asSuperuser(noInherit);
     }
+  });
+
+  it("an API key's account is found by the key's hash through the system role's lookup function, outside any transaction; the tenant role may not call it", async () => {
+    const { account, apiKey, keyPrefix } = await createAccount(ldb.admin.db, "Key Lookup Realty");
+    expect(await findAccountByApiKey(db(), apiKey)).toEqual({ accountId: account.id, accountName: "Key Lookup Realty" });
+    expect(await findAccountByApiKey(db(), `${apiKey.slice(0, -1)}x`)).toBeUndefined();
+    await revokeApiKey(ldb.admin.db, keyPrefix);
+    expect(await findAccountByApiKey(db(), apiKey)).toBeUndefined();
+    await expect(
+      withTenant(db(), fx.a, (trx) => sql`select * from market_reports_api_key_account('x')`.execute(trx)),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it("as the tenant role with no account set, every tenant table reads empty; key hashes and sessions are not readable at all", async () => {
