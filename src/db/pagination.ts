@@ -18,11 +18,21 @@ export function encodeCursor(row: { created_at: Date; id: string }): string {
   return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.id}`).toString("base64url");
 }
 
+/**
+ * Exactly what encodeCursor writes: a millisecond UTC timestamp within Postgres' range for our
+ * rows (years 0001 to 9999) and a UUID. Anything else is a forged or damaged cursor and is
+ * rejected here, before it can reach the database as an out-of-range date or a non-UUID.
+ */
+const CURSOR_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function decodeCursor(cursor: string | null | undefined): PageCursor | undefined {
   if (cursor === undefined || cursor === null) return undefined;
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  const parts = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const [iso = "", id = ""] = parts;
+  const createdAt = new Date(iso);
+  const wellFormed = parts.length === 2 && CURSOR_TIME.test(iso) && CURSOR_ID.test(id);
+  if (!wellFormed || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) {
     throw new AppError("BAD_REQUEST", "cursor: is not a cursor this API returned", "cursor");
   }
   return { createdAt, id };

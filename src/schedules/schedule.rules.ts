@@ -3,8 +3,8 @@ import { CADENCES, type Cadence } from "../db/enums.js";
 import { REPORT_TYPES } from "../figures/report-types.js";
 import { reportFiltersSchema } from "../listings/listing-filters.js";
 import { emailAddressField } from "../validation/email-address.js";
-import { booleanField, intInRange, typeRule } from "../validation/field-rules.js";
-import { isValidTimeZone } from "../time/next-run-at.js";
+import { booleanField, intInRange, singleLineText, typeRule } from "../validation/field-rules.js";
+import { canonicalTimeZone } from "../time/next-run-at.js";
 
 /**
  * The input rules for a schedule, in one place: the API's create/update inputs and the merged
@@ -15,9 +15,9 @@ import { isValidTimeZone } from "../time/next-run-at.js";
 export const ZIP_RULE = "must be a 5-digit US ZIP code";
 
 export const fields = {
-  name: z.string(typeRule("must be a string")).trim().min(1, "must be 1 to 200 characters").max(200, "must be 1 to 200 characters"),
+  name: singleLineText(1, 200),
   report_type: z.enum(REPORT_TYPES, typeRule(`must be one of ${REPORT_TYPES.join(", ")}`)),
-  city: z.string(typeRule("must be a string")).trim().min(1, "must be 1 to 100 characters").max(100, "must be 1 to 100 characters").nullable(),
+  city: singleLineText(1, 100).nullable(),
   zip_codes: z
     .array(z.string(typeRule(ZIP_RULE)).regex(/^\d{5}$/, ZIP_RULE), typeRule("must be a list of ZIP codes"))
     .max(100, "must hold at most 100 ZIP codes")
@@ -28,7 +28,12 @@ export const fields = {
   monthly_dom: intInRange(1, 31).nullable(),
   send_hour: intInRange(0, 23),
   send_minute: intInRange(0, 59),
-  timezone: z.string(typeRule("must be an IANA time zone name")).refine(isValidTimeZone, "must be an IANA time zone name such as America/Los_Angeles"),
+  // Stored as the zone's canonical name, however it was typed.
+  timezone: z.string(typeRule("must be an IANA time zone name")).transform((name, ctx) => {
+    const canonical = canonicalTimeZone(name);
+    if (canonical === undefined) ctx.addIssue({ code: "custom", message: "must be an IANA time zone name such as America/Los_Angeles" });
+    return canonical ?? name;
+  }),
   recipients: z
     .array(emailAddressField(), typeRule("must be a list of email addresses"))
     .min(1, "must list 1 to 50 email addresses")

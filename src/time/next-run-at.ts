@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { IANAZone } from "luxon";
 import type { Cadence } from "../db/enums.js";
 
@@ -14,25 +15,45 @@ export interface ScheduleTiming {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-// Checking a zone builds an Intl.DateTimeFormat, which is slow; there are only a few hundred
-// zones, so both answers are remembered.
+// Resolving a name builds an Intl.DateTimeFormat, which is slow, so answers are remembered: zones
+// by canonical name (a few hundred exist), and what a typed name resolved to in a bounded cache,
+// since clients can type endless spellings ("america/los_angeles", "US/Pacific", …).
 const zones = new Map<string, IANAZone>();
-const invalidZones = new Set<string>();
+const resolved = new LRUCache<string, string | false>({ max: 2_000 });
+
+/**
+ * The canonical IANA name of a zone as ICU spells it ("america/los_angeles" and "US/Pacific" →
+ * "America/Los_Angeles"), or undefined when it is not a zone. UTC offsets ("+05:00") are not
+ * zone names and are refused.
+ */
+export function canonicalTimeZone(name: string): string | undefined {
+  if (zones.has(name)) return name;
+  const known = resolved.get(name);
+  if (known !== undefined) return known === false ? undefined : known;
+  const canonical = resolveZone(name);
+  resolved.set(name, canonical ?? false);
+  if (canonical !== undefined && !zones.has(canonical)) zones.set(canonical, IANAZone.create(canonical));
+  return canonical;
+}
+
+function resolveZone(name: string): string | undefined {
+  if (name.length > 64 || !/^[A-Za-z]/.test(name)) return undefined;
+  try {
+    const canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    return IANAZone.isValidZone(canonical) ? canonical : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function isValidTimeZone(zone: string): boolean {
-  if (zones.has(zone)) return true;
-  if (invalidZones.has(zone)) return false;
-  if (!IANAZone.isValidZone(zone)) {
-    if (invalidZones.size < 1_000) invalidZones.add(zone);
-    return false;
-  }
-  zones.set(zone, IANAZone.create(zone));
-  return true;
+  return canonicalTimeZone(zone) !== undefined;
 }
 
 function zoneOf(name: string): IANAZone {
-  if (!isValidTimeZone(name)) throw new RangeError(`unknown time zone "${name}"`);
-  return zones.get(name)!;
+  const canonical = canonicalTimeZone(name);
+  if (canonical === undefined) throw new RangeError(`unknown time zone "${name}"`);
+  return zones.get(canonical)!;
 }
 
 /**

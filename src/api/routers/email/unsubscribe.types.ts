@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { emailAddressField } from "../../../validation/email-address.js";
-import { idField, typeRule } from "../../../validation/field-rules.js";
+import { idField, singleLineText, typeRule } from "../../../validation/field-rules.js";
 
 /** POST /v1/email/unsubscribe in the seed, plus account_id (the token is bound to it). */
 export const ZUnsubscribeInput = z
@@ -8,7 +8,7 @@ export const ZUnsubscribeInput = z
     email: emailAddressField(),
     account_id: idField("account"),
     token: z.string(typeRule("must be a string")).regex(/^[0-9a-fA-F]{64}$/, "must be the 64-character token from the unsubscribe link"),
-    reason: z.string(typeRule("must be a string")).trim().max(200, "must be at most 200 characters").optional(),
+    reason: singleLineText(0, 200).optional(),
   })
   .strict();
 

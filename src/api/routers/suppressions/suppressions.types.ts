@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cursorInput } from "../../../db/pagination.js";
 import { emailAddressField } from "../../../validation/email-address.js";
-import { pageLimitField, typeRule } from "../../../validation/field-rules.js";
+import { pageLimitField, singleLineText } from "../../../validation/field-rules.js";
 
 export const ZListSuppressionsInput = z
   .object({
@@ -13,7 +13,7 @@ export const ZListSuppressionsInput = z
 export const ZAddSuppressionInput = z
   .object({
     email: emailAddressField(),
-    reason: z.string(typeRule("must be a string")).trim().min(1, "must be 1 to 200 characters").max(200, "must be 1 to 200 characters").optional(),
+    reason: singleLineText(1, 200).optional(),
   })
   .strict();
 export const ZRemoveSuppressionInput = z.object({ email: emailAddressField() }).strict();
