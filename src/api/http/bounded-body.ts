@@ -2,6 +2,17 @@ import express, { type RequestHandler } from "express";
 import createHttpError from "http-errors";
 
 /**
+ * What went wrong reading a body, as the client's error: its own 4xx status (413 too large, 415
+ * unknown charset or encoding) or 400 (a corrupt gzip stream has none), with a message naming the
+ * body. Never a 500: nothing about a body a client sent is the server's fault.
+ */
+export function bodyError(error: unknown): Error {
+  const status = (error as { status?: unknown } | null)?.status;
+  const message = error instanceof Error ? error.message : String(error);
+  return createHttpError(typeof status === "number" && status >= 400 && status < 500 ? status : 400, `body: ${message}`);
+}
+
+/**
  * Reads the whole request body, bounded in size and in time, before anything else runs. The
  * procedures below take a database connection; a body still arriving (a slow client) or never
  * arriving (a client that hung up) must end the request here, with no connection taken. The
@@ -30,13 +41,13 @@ export function boundedBody(options: { limitBytes: number; timeoutMs: number }):
       next(error);
     };
     const timer = setTimeout(
-      () => settle(createHttpError(408, `request body not received within ${options.timeoutMs} ms`, { type: "request.timeout" })),
+      () => settle(createHttpError(408, `body: not received within ${options.timeoutMs} ms`, { type: "request.timeout" })),
       options.timeoutMs,
     );
     const onClose = () => {
-      if (!req.complete) settle(createHttpError(400, "request aborted", { type: "request.aborted" }));
+      if (!req.complete) settle(createHttpError(400, "body: request aborted", { type: "request.aborted" }));
     };
     req.on("close", onClose);
-    readText(req, res, (error?: unknown) => settle(error));
+    readText(req, res, (error?: unknown) => settle(error ? bodyError(error) : undefined));
   };
 }

@@ -1,11 +1,12 @@
 import { normalizeEmail } from "../../validation/email-address.js";
-import express, { type Request, type Response, Router } from "express";
+import express, { type Request, type RequestHandler, type Response, Router } from "express";
 import { publicBaseUrl, unsubscribeKeys } from "../../config/env.js";
 import type { AppDeps } from "../app-deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { escapeHtml } from "../../render/escape-html.js";
 import { isValidUnsubscribeToken } from "../../unsubscribe/token.js";
 import { unsubscribe } from "../../unsubscribe/unsubscribe.service.js";
+import { bodyError } from "./bounded-body.js";
 import { renderPage, setPublicPageHeaders } from "./page-layout.js";
 
 const first = (v: unknown): string => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : "");
@@ -80,7 +81,8 @@ export function unsubscribeRoutes(deps: AppDeps): Router {
   // The form posts to where the public address says this page lives (the API may be served under
   // a path prefix behind a proxy), not to a path guessed from this process's own routes.
   const formAction = `${new URL(publicBaseUrl(deps.env)).pathname.replace(/\/+$/, "")}/unsubscribe`;
-  const form = express.urlencoded({ extended: false, limit: "8kb" });
+  const readForm = express.urlencoded({ extended: false, limit: "8kb" });
+  const form: RequestHandler = (req, res, next) => readForm(req, res, (error?: unknown) => next(error ? bodyError(error) : undefined));
 
   routes.use("/unsubscribe", (_req, res, next) => {
     setPublicPageHeaders(res);
