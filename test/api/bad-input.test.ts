@@ -7,6 +7,8 @@ import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAccount } from "../../src/accounts/account.repository.js";
+import { procedureSchemas } from "../../src/api/rest/procedure-schemas.js";
+import type { ProcedurePath } from "../../src/api/rest/rest-routes.js";
 import { appRouter } from "../../src/api/router.js";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
 import { createInProcessQueue } from "../../src/queue/in-process-queue.js";
@@ -37,7 +39,7 @@ describe.skipIf(!up)("bad input: a 4xx naming the field, never a 5xx, nothing wr
 
   /** A procedure called over HTTP with `body` as the raw JSON text of its input. */
   async function call(procedure: string, body: string): Promise<Answer> {
-    const isQuery = appRouter._def.procedures[procedure as keyof typeof appRouter._def.procedures]?._def.type === "query";
+    const isQuery = procedureSchemas(procedure as ProcedurePath).type === "query";
     const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
     const res = isQuery
       ? await fetch(`${server.url}/trpc/${procedure}?input=${encodeURIComponent(body)}`, { headers })
@@ -193,7 +195,7 @@ describe.skipIf(!up)("bad input: a 4xx naming the field, never a 5xx, nothing wr
     const token = unsubscribeToken(TEST_SECRET, "fuzz@example.com", accountId);
     const bases: Record<string, () => Record<string, unknown>> = {
       "schedules.create": () => valid,
-      "schedules.list": () => ({}),
+      "schedules.list": () => ({ name_contains: "Weekly" }),
       "schedules.get": () => ({ id: scheduleId }),
       "schedules.update": () => ({ id: scheduleId, name: "Renamed" }),
       "schedules.delete": () => ({ id: "00000000-0000-4000-8000-000000000000" }),
@@ -201,7 +203,7 @@ describe.skipIf(!up)("bad input: a 4xx naming the field, never a 5xx, nothing wr
       "schedules.runNow": () => ({ id: scheduleId }),
       "schedules.sendTest": () => ({ id: scheduleId, to: ["test@example.com"] }),
       "schedules.previewTimes": () => ({ cadence: "daily", send_hour: 9, send_minute: 0, timezone: "UTC" }),
-      "email.unsubscribe": () => ({ email: "fuzz@example.com", account_id: accountId, token }),
+      "email.unsubscribe": () => ({ email: "fuzz@example.com", account_id: accountId, token, reason: "fuzz" }),
       "email.unsubscribeToken": () => ({ email: "fuzz@example.com" }),
       "email.log": () => ({}),
       "reports.list": () => ({}),
@@ -222,30 +224,48 @@ describe.skipIf(!up)("bad input: a 4xx naming the field, never a 5xx, nothing wr
       cursorOf("2020-01-01T00:00:00.000Z|------------------------------------"),
       "aMeRiCa/NeW_yOrK", "+05:00", "Etc/GMT+14", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
     );
-    const value: fc.Arbitrary<unknown> = fc.oneof(
-      fc.jsonValue({ maxDepth: 2 }),
-      fc.string({ unit: "binary", maxLength: 20 }),
-      nastyText,
-      fc.constantFrom(0, -1, 1.5, 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_VALUE, Number.MIN_VALUE),
-      fc.array(fc.oneof(nastyText, fc.string({ unit: "binary", maxLength: 8 })), { maxLength: 3 }),
-      fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ unit: "binary", maxLength: 8 })), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+    // Strings built from the pieces that broke the API before: NUL, line breaks, lone surrogates.
+    const nastyPiece = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom("\u0000", "\ud800", "\udc00", "\n", "\u2028", "\u009f") },
+      { weight: 2, arbitrary: fc.constantFrom("a", "é", "😀", " ") },
+      { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 4 }) },
     );
-    const edit = fc.tuple(fc.oneof(fc.constantFrom(...keys), fc.string({ unit: "binary", maxLength: 10 })), fc.option(value, { nil: undefined }));
-    const input = (procedure: string) =>
-      fc.oneof(
+    const nastyString = fc.array(nastyPiece, { minLength: 1, maxLength: 5 }).map((pieces) => pieces.join(""));
+    const text = fc.oneof(nastyText, nastyString);
+    const value: fc.Arbitrary<unknown> = fc.oneof(
+      { weight: 4, arbitrary: text },
+      { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+      { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_VALUE, Number.MIN_VALUE) },
+      { weight: 1, arbitrary: fc.array(text, { maxLength: 3 }) },
+      { weight: 1, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...keys), nastyString), fc.oneof(text, fc.jsonValue({ maxDepth: 1 })), { maxKeys: 3 }) },
+    );
+    const input = (procedure: string) => {
+      const base = bases[procedure]!();
+      // Mostly the procedure's own fields, its text fields most of all, where bad text does harm.
+      const own = Object.keys(base);
+      const ownText = own.filter((k) => typeof base[k] === "string" && k !== "id");
+      const key = fc.oneof(
+        ...(ownText.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...ownText) }] : []),
+        ...(own.length > 0 ? [{ weight: 2, arbitrary: fc.constantFrom(...own) }] : []),
+        { weight: 1, arbitrary: fc.constantFrom(...keys) },
+        { weight: 1, arbitrary: nastyString },
+      );
+      const edit = fc.tuple(key, fc.option(value, { nil: undefined, freq: 8 }));
+      return fc.oneof(
         { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
         {
-          weight: 4,
-          arbitrary: fc.array(edit, { minLength: 1, maxLength: 3 }).map((edits) => {
+          weight: 6,
+          arbitrary: fc.array(edit, { minLength: 1, maxLength: 2 }).map((edits) => {
             const out: Record<string, unknown> = { ...bases[procedure]!() };
-            for (const [key, v] of edits) {
-              if (v === undefined) delete out[key];
-              else out[key] = v;
+            for (const [k, v] of edits) {
+              if (v === undefined) delete out[k];
+              else out[k] = v;
             }
             return out;
           }),
         },
       );
+    };
     const calls = fc.constantFrom(...Object.keys(bases)).chain((procedure) => input(procedure).map((i) => [procedure, i] as const));
 
     await fc.assert(
