@@ -23,6 +23,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
 
 export interface ApiAppOptions {
+  /** The process serves these on METRICS_PORT (createMetricsApp); the API's own port never does. */
   metrics?: ApiMetrics;
   limits?: Partial<ApiLimits>;
   /** The pool's health, for the liveness probe (absent: /healthz only says the process runs). */
@@ -50,11 +51,6 @@ function procedureLabel(path: string | undefined): string {
   return path !== undefined && PROCEDURES.has(path) ? path : "unmatched";
 }
 
-function tooManyRequests(what: string): RequestHandler {
-  return (_req, res) => {
-    res.status(429).json({ error: "too_many_requests", message: `Too many requests ${what}; retry after the time in Retry-After` });
-  };
-}
 
 /** Status of an error that reached express: a client error keeps its 4xx; no free connection is 503. */
 function statusOf(error: unknown): number {
@@ -106,10 +102,16 @@ export function createApiApp(deps: AppDeps, options: ApiAppOptions = {}): Expres
       res.status(503).json({ status: "database unreachable" });
     }
   });
-  app.get("/metrics", async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
 
+  // A client over its limit: expected, so counted under its own code and logged without noise.
+  const tooManyRequests =
+    (what: string): RequestHandler =>
+    (req, res) => {
+      const procedure = routeLabel(req);
+      metrics.errors.inc({ procedure, code: "TOO_MANY_REQUESTS" });
+      deps.logger.debug({ requestId: res.locals.requestId, procedure, code: "TOO_MANY_REQUESTS" }, "request refused: rate limit");
+      res.status(429).json({ error: "too_many_requests", message: `Too many requests ${what}; retry after the time in Retry-After` });
+    };
   const limiter = (limit: number, what: string, keyGenerator?: (req: Request) => string) =>
     rateLimit({
       windowMs: limits.rateLimitWindowMs,

@@ -2,10 +2,12 @@ import type { Env } from "../config/env.js";
 import { publicBaseUrl } from "../config/env.js";
 import { createApiApp, listen } from "../api/server.js";
 import { assertLoginRoleFailsClosed } from "../db/login-role.js";
+import { createApiMetrics } from "../metrics/api-metrics.js";
+import { createMetricsApp } from "../metrics/metrics-app.js";
 import { openDatabase } from "../db/open-database.js";
 import { onShutdownSignal } from "./shutdown.js";
 import { migrateToLatest } from "../db/migrate.js";
-import { createLogger } from "../log/logger.js";
+import { createLogger, wantsPrettyLogs } from "../log/logger.js";
 import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
 import { startMinuteTicker } from "../tick/dev-ticker.js";
@@ -21,7 +23,7 @@ import { withDevelopmentSecrets } from "../dev/development-secrets.js";
  */
 export async function runDevCommand(configured: Env): Promise<number> {
   const env = await withDevelopmentSecrets(configured);
-  const logger = createLogger(env.LOG_LEVEL, "market-reports-dev");
+  const logger = createLogger(env.LOG_LEVEL, "market-reports-dev", { pretty: wantsPrettyLogs("dev") });
   const handle = await openDatabase(env, logger, { poolSize: 10, applicationName: "market-reports-dev" });
   const { applied } = await migrateToLatest(handle);
   if (applied.length) logger.info({ applied }, "migrations applied");
@@ -36,9 +38,12 @@ export async function runDevCommand(configured: Env): Promise<number> {
   const ticker = startMinuteTicker({ db: handle.db, queue, logger });
 
   let shuttingDown = false;
-  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown });
+  const metrics = createApiMetrics();
+  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown }, { metrics });
   // A laptop's dev server answers this machine only, unless HOST says otherwise.
-  const server = await listen(app, env.PORT, env.HOST ?? "127.0.0.1");
+  const host = env.HOST ?? "127.0.0.1";
+  const server = await listen(app, env.PORT, host);
+  const metricsServer = await listen(createMetricsApp(metrics.registry), env.METRICS_PORT, host);
   const base = publicBaseUrl(env);
   const body = JSON.stringify(EXAMPLE_SCHEDULE);
   console.log(`
@@ -70,6 +75,7 @@ Send one now (use the id from create):
     shuttingDown = true;
     await ticker.stop();
     await server.close(10_000);
+    await metricsServer.close(1_000);
     await worker.stop();
     await queue.close();
     await handle.close();

@@ -114,6 +114,8 @@ export const envSchema = z
     SIMPLYRETS_BASE_URL: urlWith(["http:", "https:"]).default("https://api.simplyrets.com"),
     SIMPLYRETS_VENDOR: optionalString,
     PORT: intFrom(1, 65535, 3000),
+    /** The api's /metrics, on a port of its own so it is never served where PORT is (the internet). */
+    METRICS_PORT: intFrom(1, 65535, 9464),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     TICK_BUDGET_SECONDS: intFrom(1, 3600, 50),
     WORKER_CONCURRENCY: intFrom(1, 64, 4),

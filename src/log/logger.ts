@@ -1,13 +1,30 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
+import { PinoPretty } from "pino-pretty";
 
 export type { Logger };
 
+export interface LogOutput {
+  /** Human-readable lines instead of JSON: the dev command on a terminal. */
+  pretty?: boolean;
+  /** Where lines go (stdout when absent). */
+  destination?: DestinationStream;
+}
+
 /**
- * JSON logs to stdout. Secrets never reach a log line: the redact list covers every field
- * that could carry one, including the Authorization header of a logged request.
+ * Whether a process's logs are for a person: the `dev` command writing to a terminal. Everything
+ * else (every deployed process, dev piped to a file or a collector) logs JSON lines.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? "info", name = "market-reports"): Logger {
-  return pino({
+export function wantsPrettyLogs(command: string, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return command === "dev" && stdout.isTTY === true;
+}
+
+/**
+ * JSON logs to stdout, or pretty ones for a person (see wantsPrettyLogs). Secrets never reach a
+ * log line: the redact list covers every field that could carry one, including the Authorization
+ * header of a logged request.
+ */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? "info", name = "market-reports", output: LogOutput = {}): Logger {
+  const options = {
     name,
     level,
     redact: {
@@ -24,5 +41,10 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info", na
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  if (output.pretty) {
+    const pretty = PinoPretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", sync: true, ...(output.destination ? { destination: output.destination } : {}) });
+    return pino(options, pretty);
+  }
+  return output.destination ? pino(options, output.destination) : pino(options);
 }

@@ -186,11 +186,11 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
     expect(get.headers.get("x-request-id")).toBeTruthy();
   });
 
-  it("health and readiness endpoints answer", async () => {
+  it("health and readiness endpoints answer; /metrics is not served on the API's port", async () => {
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    expect(metrics).toContain("market_reports_api_request_duration_seconds");
+    // Metrics are on the internal METRICS_PORT (test/api/observability.test.ts), never on the API's port.
+    expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
   });
 });
