@@ -444,6 +444,7 @@ describe("the chart agrees with the code", () => {
       const api = podSpecOf(byComponent(r, "api"))!.containers[0];
       const apiEnv = parseEnv({ ...containerEnvironment({ ...api, envFrom: [] }, []), ENVIRONMENT: "development" });
       expect(api.ports?.find((p) => p.name === "http")?.containerPort).toBe(apiEnv.PORT);
+      expect(api.ports?.find((p) => p.name === "metrics")?.containerPort).toBe(apiEnv.METRICS_PORT);
       expect(api.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
       expect(api.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
       const worker = podSpecOf(byComponent(r, "worker"))!.containers[0];
@@ -455,6 +456,8 @@ describe("the chart agrees with the code", () => {
       }
       const service = findObject(r.objects, "Service", "market-reports-api");
       for (const p of (service.spec as any).ports) expect(api.ports!.map((x) => x.name)).toContain(p.targetPort);
+      // The api Service (what the Ingress routes to) never carries the internal metrics port.
+      expect((service.spec as any).ports.map((p: { targetPort: string }) => p.targetPort)).toEqual(["http"]);
     }
   });
 
@@ -559,18 +562,22 @@ describe("the chart agrees with the code", () => {
     expect((findObject(everything.objects, "Deployment", "market-reports-worker").spec as any).replicas).toBeUndefined();
   });
 
-  it("the ServiceMonitor scrapes /metrics of the api and worker Services", () => {
+  it("the ServiceMonitor scrapes /metrics on the api's and the workers' metrics ports, never the API's own", () => {
     const monitor = findObject(everything.objects, "ServiceMonitor", "market-reports");
     const spec = monitor.spec as any;
     const services = everything.objects.filter((o) => o.kind === "Service");
     const selected = services.filter((s) => Object.entries(spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
-    expect(selected.map((s) => s.metadata.name).sort()).toEqual(["market-reports-api", "market-reports-worker-metrics"]);
-    const ports = new Set(selected.flatMap((s) => (s.spec as any).ports.map((p: { name: string }) => p.name)));
+    const endpointPorts = spec.endpoints.map((e: { port: string }) => e.port);
+    const scraped = selected.filter((s) => (s.spec as any).ports.some((p: { name: string }) => endpointPorts.includes(p.name)));
+    expect(scraped.map((s) => s.metadata.name).sort()).toEqual(["market-reports-api-metrics", "market-reports-worker-metrics"]);
     for (const endpoint of spec.endpoints) {
       expect(endpoint.path).toBe("/metrics");
-      expect(ports).toContain(endpoint.port);
+      expect(endpoint.port).toBe("metrics");
     }
-    expect(WORKER_ROUTES.metrics).toBe("/metrics"); // and the api serves it: requested below
+    const apiMetrics = findObject(everything.objects, "Service", "market-reports-api-metrics");
+    const apiPod = podSpecOf(findObject(everything.objects, "Deployment", "market-reports-api"))!.containers[0];
+    expect((apiMetrics.spec as any).ports[0].port).toBe(apiPod.ports!.find((p) => p.name === "metrics")!.containerPort);
+    expect(WORKER_ROUTES.metrics).toBe("/metrics"); // and the api serves it on its metrics app: requested below
   });
 
   it("one image everywhere, tagged with the package version by default", () => {
@@ -584,33 +591,45 @@ describe("the chart agrees with the code", () => {
 
 describe("the api answers the chart's probes (the real express app, embedded database)", () => {
   let url = "";
+  let metricsUrl = "";
   let close: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
-    const [{ createApiApp, listen }, { connectDatabase }, { createLogger }] = await Promise.all([
+    const [{ createApiApp, listen }, { connectDatabase }, { createLogger }, { createApiMetrics }, { createMetricsApp }] = await Promise.all([
       import("../../src/api/server.js"),
       import("../../src/db/connect.js"),
       import("../../src/log/logger.js"),
+      import("../../src/metrics/api-metrics.js"),
+      import("../../src/metrics/metrics-app.js"),
     ]);
     const handle = await connectDatabase({ dataDir: "memory://" });
-    const app = createApiApp({ env: parseEnv({ REPORT_LINK_SECRET: "deploy-test-report-link-secret-0123456789", UNSUBSCRIBE_SECRET: "deploy-test-unsubscribe-secret-0123456789" }), db: handle.db, logger: createLogger("silent", "deploy-test") });
+    const metrics = createApiMetrics();
+    const app = createApiApp(
+      { env: parseEnv({ REPORT_LINK_SECRET: "deploy-test-report-link-secret-0123456789", UNSUBSCRIBE_SECRET: "deploy-test-unsubscribe-secret-0123456789" }), db: handle.db, logger: createLogger("silent", "deploy-test") },
+      { metrics },
+    );
     const server = await listen(app, 0, "127.0.0.1");
+    const metricsServer = await listen(createMetricsApp(metrics.registry), 0, "127.0.0.1");
     url = server.url;
+    metricsUrl = metricsServer.url;
     close = async () => {
       await server.close(1_000);
+      await metricsServer.close(1_000);
       await handle.close();
     };
   });
   afterAll(() => close());
 
-  it("serves 200 on every probe path of the api Deployment and on /metrics", async () => {
+  it("serves 200 on every probe path of the api Deployment, and /metrics on the metrics port only", async () => {
     const c = podSpecOf(findObject(defaults.objects, "Deployment", "market-reports-api"))!.containers[0];
     const paths = [c.livenessProbe, c.readinessProbe, c.startupProbe].map((p) => p?.httpGet?.path).filter(Boolean) as string[];
     expect(paths.length).toBeGreaterThanOrEqual(2);
-    for (const p of [...new Set(paths), "/metrics"]) {
+    for (const p of new Set(paths)) {
       const res = await fetch(url + p);
       expect(res.status, p).toBe(200);
     }
     expect((await fetch(`${url}/no-such-probe`)).status).toBe(404);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${metricsUrl}/metrics`)).status).toBe(200);
   });
 });
