@@ -187,28 +187,34 @@ export function createApiApp(deps: AppDeps, options: ApiAppOptions = {}): Expres
     res.status(404).json({ error: "not_found", message: "No such route" });
   });
 
-  const onError: ErrorRequestHandler = (error, _req, res, next) => {
+  // Errors raised outside a procedure (reading the body, a failing page) are counted like the
+  // procedures' own, under the code their status stands for.
+  const onError: ErrorRequestHandler = (error, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
     const requestId = String(res.locals.requestId);
     const status = statusOf(error);
+    const count = (code: string) => metrics.errors.inc({ procedure: routeLabel(req), code });
     if (status === 503) {
+      count("SERVICE_UNAVAILABLE");
       res.setHeader("Retry-After", String(limits.busyRetryAfterSeconds));
       deps.logger.warn({ requestId, status }, "request refused: database busy");
       res.status(503).json({ error: "service_unavailable", message: "The service is busy; retry shortly" });
       return;
     }
     if (status >= 500) {
+      count("INTERNAL_SERVER_ERROR");
       deps.logger.error({ requestId, err: error }, "request failed");
       res.status(500).json({ error: "internal_error", message: `Internal server error (request id ${requestId})` });
       return;
     }
     const message = error instanceof Error ? error.message : "Bad request";
+    const name = STATUS_CODES[status] ?? "Bad Request";
+    count(name.toUpperCase().replace(/[^A-Z]+/g, "_"));
     deps.logger.debug({ requestId, status, message }, "request rejected");
-    const code = (STATUS_CODES[status] ?? "Bad Request").toLowerCase().replace(/[^a-z]+/g, "_");
-    res.status(status).json({ error: code, message });
+    res.status(status).json({ error: name.toLowerCase().replace(/[^a-z]+/g, "_"), message });
   };
   app.use(onError);
   return app;

@@ -80,6 +80,9 @@ describe.skipIf(!up)("logs and metrics an operator can trust", () => {
     ];
     const before = lines.length;
     for (const [code, call, status] of expected) expect((await call()).status, code).toBe(status);
+    // A body that cannot be read never reaches a procedure; it is still counted under its code.
+    const tooLarge = await fetch(`${api.url}/trpc/schedules.create`, { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }, body: "x".repeat(300 * 1024) });
+    expect(tooLarge.status).toBe(413);
     // Over the per-key limit: the 41st request in the window is refused.
     let refused = 0;
     for (let i = 0; i < 45; i++) if ((await trpc("schedules.list")).status === 429) refused++;
@@ -98,6 +101,7 @@ describe.skipIf(!up)("logs and metrics an operator can trust", () => {
     }
     expect(text).toContain('market_reports_api_errors_total{procedure="schedules.get",code="NOT_FOUND"}');
     expect(text).toContain('market_reports_api_errors_total{procedure="schedules.list",code="TOO_MANY_REQUESTS"}');
+    expect(text).toContain('market_reports_api_errors_total{procedure="schedules.create",code="PAYLOAD_TOO_LARGE"}');
   });
 
   it("metric labels come from the resolved procedure or route: 200 random paths add no label values", async () => {

@@ -18,13 +18,17 @@ interface Dev {
   output: () => string;
   apiKey: string;
   base: string;
+  metricsBase: string;
 }
 
-async function startDev(dataDir: string, port: number): Promise<Dev> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/commands/cli.ts", "dev"], {
-    env: { ...EMBEDDED_ENV, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/** `terminal`: run it as a person does, its output a terminal (util-linux `script` gives it a pty). */
+async function startDev(dataDir: string, port: number, terminal = false): Promise<Dev> {
+  const metricsPort = await unusedPort();
+  const command = [process.execPath, "--import", "tsx", "src/commands/cli.ts", "dev"];
+  const env = { ...EMBEDDED_ENV, DATA_DIR: dataDir, PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: "info" };
+  const child = terminal
+    ? spawn("script", ["-qefc", command.join(" "), "/dev/null"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true })
+    : spawn(command[0]!, command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -34,7 +38,7 @@ async function startDev(dataDir: string, port: number): Promise<Dev> {
     if (Date.now() > deadline) throw new Error(`dev did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { child, output: () => out, apiKey: /API key \(development only\): (mr_\S+)/.exec(out)![1]!, base: `http://127.0.0.1:${port}` };
+  return { child, output: () => out, apiKey: /API key \(development only\): (mr_\S+)/.exec(out)![1]!, base: `http://127.0.0.1:${port}`, metricsBase: `http://127.0.0.1:${metricsPort}` };
 }
 
 async function stop(dev: Dev): Promise<number | null> {
@@ -73,6 +77,10 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
     // It answers this machine only: not on the machine's other addresses.
     const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === "IPv4" && !i.internal);
     if (external) await expect(fetch(`http://${external.address}:${port}/healthz`)).rejects.toThrow();
+    // Prometheus text on METRICS_PORT, never on the API's port; logs piped (not a terminal) are JSON.
+    expect((await fetch(`${dev.metricsBase}/metrics`)).status).toBe(200);
+    expect((await fetch(`${dev.base}/metrics`)).status).toBe(404);
+    expect(dev.output()).toMatch(/^\{"level":30,.*"name":"market-reports-dev"/m);
     const headers = { Authorization: `Bearer ${dev.apiKey}`, "Content-Type": "application/json" };
     const created = await fetch(`${dev.base}/trpc/schedules.create`, {
       method: "POST",
@@ -105,6 +113,15 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
     expect(run).toMatchObject({ status: "completed", kind: "manual" });
 
     expect(await stop(dev)).toBe(0);
+  }, 240_000);
+
+  it("on a terminal, logs human-readable lines instead of JSON", async () => {
+    const dev = await startDev(dataDir, await unusedPort(), true);
+    running.push(dev);
+    expect(dev.output()).toMatch(/INFO.*\(market-reports-dev\)/);
+    expect(dev.output()).not.toContain('{"level":');
+    process.kill(-dev.child.pid!, "SIGTERM");
+    await new Promise((resolve) => dev.child.once("exit", resolve));
   }, 240_000);
 
   it("keeps its data across restarts and prints the same key", async () => {
