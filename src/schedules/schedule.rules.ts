@@ -4,7 +4,7 @@ import { REPORT_TYPES } from "../figures/report-types.js";
 import { reportFiltersSchema } from "../listings/listing-filters.js";
 import { emailAddressField } from "../validation/email-address.js";
 import { booleanField, intInRange, singleLineText, typeRule } from "../validation/field-rules.js";
-import { canonicalTimeZone } from "../time/next-run-at.js";
+import { canonicalTimeZone, isValidTimeZone } from "../time/next-run-at.js";
 
 /**
  * The input rules for a schedule, in one place: the API's create/update inputs and the merged
@@ -28,12 +28,11 @@ export const fields = {
   monthly_dom: intInRange(1, 31).nullable(),
   send_hour: intInRange(0, 23),
   send_minute: intInRange(0, 59),
-  // Stored as the zone's canonical name, however it was typed.
-  timezone: z.string(typeRule("must be an IANA time zone name")).transform((name, ctx) => {
-    const canonical = canonicalTimeZone(name);
-    if (canonical === undefined) ctx.addIssue({ code: "custom", message: "must be an IANA time zone name such as America/Los_Angeles" });
-    return canonical ?? name;
-  }),
+  // Stored under the zone's canonical name, however it was typed.
+  timezone: z
+    .string(typeRule("must be an IANA time zone name"))
+    .refine(isValidTimeZone, { message: "must be an IANA time zone name such as America/Los_Angeles", abort: true })
+    .overwrite((name) => canonicalTimeZone(name) ?? name),
   recipients: z
     .array(emailAddressField(), typeRule("must be a list of email addresses"))
     .min(1, "must list 1 to 50 email addresses")
