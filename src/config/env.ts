@@ -135,6 +135,13 @@ export const envSchema = z
         return delays;
       }),
     WORKER_HEALTH_PORT: intFrom(1, 65535, 9464),
+    // Per-account quotas and limits, and the tick's fairness between accounts (README: Configuration).
+    QUOTA_ACTIVE_SCHEDULES: intFrom(1, 1_000_000, 1_000),
+    QUOTA_RECIPIENTS_PER_DAY: intFrom(1, 100_000_000, 50_000),
+    RUN_NOW_PER_ACCOUNT_PER_HOUR: intFrom(1, 1_000_000, 60),
+    SEND_TEST_PER_SCHEDULE_PER_HOUR: intFrom(1, 1_000_000, 10),
+    SEND_TEST_PER_ACCOUNT_PER_HOUR: intFrom(1, 1_000_000, 30),
+    TICK_FAIR_SHARE: intFrom(0, 1_000_000, 10),
   })
   .superRefine((env, ctx) => {
     if (env.REPORT_LINK_SECRET !== undefined && env.REPORT_LINK_SECRET === env.UNSUBSCRIBE_SECRET) {

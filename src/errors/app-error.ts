@@ -4,7 +4,7 @@ import type { FieldIssue } from "../validation/describe-issue.js";
  * Domain errors, thrown anywhere below the API and mapped to tRPC codes in one place (the
  * errorFormatter in src/api/trpc.ts). Messages are written for the API's users.
  */
-export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT";
+export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_MANY_REQUESTS";
 
 export class AppError extends Error {
   constructor(

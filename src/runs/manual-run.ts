@@ -1,9 +1,10 @@
-import { isEmailAddress, normalizeEmail } from "../validation/email-address.js";
+import { normalizeEmail } from "../validation/email-address.js";
 import { sql, type Kysely } from "kysely";
 import type { Database, ScheduleRun } from "../db/database.js";
 import { withTenant } from "../db/tenant.js";
 import { AppError } from "../errors/app-error.js";
 import type { JobQueue } from "../queue/job-queue.js";
+import { DEFAULT_ACCOUNT_QUOTAS, checkManualRunLimits, lockAccountQuotas, type AccountQuotas } from "../quotas/account-quotas.js";
 import { publishRuns } from "./publish-runs.js";
 import { insertManualRun } from "./run-lifecycle.js";
 
@@ -34,10 +35,12 @@ export class RunScheduleNotFoundError extends AppError {
 export interface ManualRunRequest {
   accountId: string;
   scheduleId: string;
-  /** manual = runNow (at most once a minute per schedule); test = a test send, no such limit. */
+  /** manual = runNow (at most once a minute per schedule); test = a test send. */
   kind: "manual" | "test";
-  /** Send to these addresses instead of the schedule's recipients (test sends). */
+  /** Test sends: only these of the schedule's own recipients (default: all of them). */
   recipients?: string[];
+  /** Per-schedule and per-account limits (src/quotas/account-quotas.ts); default: the settings' defaults. */
+  quotas?: AccountQuotas;
 }
 
 const MANUAL_RUN_INTERVAL_SECONDS = 60;
@@ -48,35 +51,28 @@ const MANUAL_RUN_INTERVAL_SECONDS = 60;
  * after publishing: `queued`, or `pending` when the broker could not take it — then the next
  * tick's recovery publishes it, so the caller can still report success.
  *
- * The once-a-minute rule is a check under a per-schedule advisory lock rather than the unique
- * (schedule_id, scheduled_for) constraint: a manual run stamped with a truncated minute would
- * collide with (and be refused for) a scheduled slot in the same minute. The advisory lock does
- * not block the tick, which locks schedule rows, not this key.
+ * A test goes only to recipients the schedule already has (never an open relay for strangers).
+ * Limits are checked under a per-account advisory lock, so concurrent requests cannot both slip
+ * under one. The once-a-minute rule is such a check rather than the unique (schedule_id,
+ * scheduled_for) constraint: a manual run stamped with a truncated minute would collide with
+ * (and be refused for) a scheduled slot in the same minute. The lock does not block the tick,
+ * which locks schedule rows, not this key.
  */
 export async function createManualRun(
   db: Kysely<Database>,
   queue: JobQueue,
   request: ManualRunRequest,
 ): Promise<ScheduleRun> {
-  const { accountId, scheduleId, kind, recipients } = request;
-  if (recipients !== undefined) {
-    if (!Array.isArray(recipients) || recipients.length < 1 || recipients.length > 50) {
-      throw new RangeError("recipients must list 1 to 50 email addresses");
-    }
-    const bad = recipients.find((r) => typeof r !== "string" || !isEmailAddress(normalizeEmail(r)));
-    if (bad !== undefined) throw new RangeError(`recipients: "${String(bad)}" is not an email address`);
-  }
-
+  const { accountId, scheduleId, kind, quotas = DEFAULT_ACCOUNT_QUOTAS } = request;
   const run = await withTenant(db, accountId, async (trx) => {
-    if (kind === "manual") {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`manual-run:${scheduleId}`}, 0))`.execute(trx);
-    }
+    await lockAccountQuotas(trx, accountId);
     const schedule = await trx
       .selectFrom("schedules")
       .selectAll()
       .where("id", "=", scheduleId)
       .executeTakeFirst();
     if (!schedule) throw new RunScheduleNotFoundError(scheduleId);
+    const recipients = request.recipients === undefined ? undefined : ownRecipients(schedule.recipients, request.recipients);
 
     if (kind === "manual") {
       const recent = await trx
@@ -93,8 +89,8 @@ export async function createManualRun(
         throw new RunConflictError(scheduleId, recent.created_at, wait);
       }
     }
-
-    return insertManualRun(trx, { accountId, schedule, kind, recipients: recipients?.map(normalizeEmail) });
+    await checkManualRunLimits(trx, quotas, { scheduleId, kind, recipients: (recipients ?? schedule.recipients).length });
+    return insertManualRun(trx, { accountId, schedule, kind, recipients });
   });
 
   const outcome = await publishRuns(db, queue, [run], { accountId });
@@ -102,4 +98,19 @@ export async function createManualRun(
   return withTenant(db, accountId, (trx) =>
     trx.selectFrom("schedule_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow(),
   );
+}
+
+/** `to` as the schedule's own addresses (normalized, de-duplicated); BAD_REQUEST naming `to` otherwise. */
+function ownRecipients(scheduleRecipients: readonly string[], to: readonly string[]): string[] {
+  const own = new Set(scheduleRecipients.map(normalizeEmail));
+  const wanted = [...new Set(to.map(normalizeEmail))];
+  const strangers = wanted.filter((address) => !own.has(address));
+  if (wanted.length === 0 || strangers.length > 0) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `to: a test is sent only to the schedule's own recipients; ${strangers.length > 0 ? `not among them: ${strangers.join(", ")}` : "list at least one"}`,
+      "to",
+    );
+  }
+  return wanted;
 }

@@ -3,6 +3,7 @@ import type { Tx } from "../db/tenant.js";
 import { invalidInput, notFound } from "../errors/app-error.js";
 import { fieldIssues } from "../validation/describe-issue.js";
 import { nextRunAt } from "../time/next-run-at.js";
+import { DEFAULT_ACCOUNT_QUOTAS, checkScheduleQuotas, lockAccountQuotas, type AccountQuotas } from "../quotas/account-quotas.js";
 import * as repo from "./schedule.repository.js";
 import {
   mergedScheduleRules,
@@ -11,7 +12,16 @@ import {
   type ScheduleFieldsPatch,
 } from "./schedule.rules.js";
 
-export async function createSchedule(trx: Tx, accountId: string, input: CreateScheduleInput, now = new Date()): Promise<Schedule> {
+/** A new schedule, within the account's quotas (FORBIDDEN naming the limit otherwise). */
+export async function createSchedule(
+  trx: Tx,
+  accountId: string,
+  input: CreateScheduleInput,
+  quotas: AccountQuotas = DEFAULT_ACCOUNT_QUOTAS,
+  now = new Date(),
+): Promise<Schedule> {
+  await lockAccountQuotas(trx, accountId);
+  await checkScheduleQuotas(trx, quotas, { active: input.active, recipients: input.recipients });
   const timing = {
     cadence: input.cadence,
     weekly_dow: input.weekly_dow ?? null,
@@ -42,7 +52,13 @@ export async function createSchedule(trx: Tx, accountId: string, input: CreateSc
  * The merged schedule is checked with the creation rules; next_run_at moves only when the timing
  * or `active` changed, and is computed from now (re-activating never fires missed slots).
  */
-export async function updateSchedule(trx: Tx, id: string, patch: ScheduleFieldsPatch, now = new Date()): Promise<Schedule> {
+export async function updateSchedule(
+  trx: Tx,
+  id: string,
+  patch: ScheduleFieldsPatch,
+  quotas: AccountQuotas = DEFAULT_ACCOUNT_QUOTAS,
+  now = new Date(),
+): Promise<Schedule> {
   const existing = await repo.findScheduleForUpdate(trx, id);
   if (!existing) throw notFound("schedule");
   const merged = { ...existing, ...patch };
@@ -52,6 +68,10 @@ export async function updateSchedule(trx: Tx, id: string, patch: ScheduleFieldsP
   }
   const check = mergedScheduleRules.safeParse(merged);
   if (!check.success) throw invalidInput(fieldIssues(check.error.issues));
+  if (merged.active && (!existing.active || patch.recipients !== undefined)) {
+    await lockAccountQuotas(trx, existing.account_id);
+    await checkScheduleQuotas(trx, quotas, { active: true, recipients: merged.recipients, excludeId: id });
+  }
 
   const changes: ScheduleUpdate = { updated_at: now };
   for (const [key, value] of Object.entries(patch)) {

@@ -184,7 +184,7 @@ describe.skipIf(!up)("REST /v1 on the tRPC procedures (real server, real Postgre
     const again = await call("POST", `/v1/schedules/${s.id}/run-now`);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("CONFLICT");
-    const test = await call("POST", `/v1/schedules/${s.id}/send-test`, { body: { to: ["Me@Example.com"] } });
+    const test = await call("POST", `/v1/schedules/${s.id}/send-test`, { body: { to: ["Client@Example.com"] } });
     expect(test.status).toBe(202);
     expect(test.body).toMatchObject({ schedule_id: s.id, kind: "test" });
     const runs = (await call("GET", `/v1/schedules/${s.id}/runs`)).body;

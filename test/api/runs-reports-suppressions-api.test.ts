@@ -54,16 +54,16 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
     expect(runs.runs.map((r) => r.kind)).toEqual(["manual"]);
   });
 
-  it("sendTest sends only to `to` as a test run, any number of times, never moving next_run_at", async () => {
+  it("sendTest sends only to `to` (some of the schedule's recipients) as a test run, never moving next_run_at", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Test me" } as any);
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Test me", recipients: ["client@example.com", "agent@example.com"] } as any);
     const first = await client.schedules.sendTest.mutate({ id: s.id, to: ["Agent@Example.com"] });
     const second = await client.schedules.sendTest.mutate({ id: s.id });
     expect([first.kind, second.kind]).toEqual(["test", "test"]);
     const messages = (await rabbit.takeAll(queue.topology.jobsQueue)) as { run_id: string; kind: string; params: { recipients: string[] } }[];
     const byRun = new Map(messages.map((m) => [m.run_id, m]));
     expect(byRun.get(first.id)?.params.recipients).toEqual(["agent@example.com"]);
-    expect(byRun.get(second.id)?.params.recipients).toEqual(["client@example.com"]);
+    expect(byRun.get(second.id)?.params.recipients).toEqual(["client@example.com", "agent@example.com"]);
     expect((await client.schedules.get.query({ id: s.id })).next_run_at).toBe(s.next_run_at);
     await expect(client.schedules.sendTest.mutate({ id: s.id, to: ["not-an-email"] })).rejects.toMatchObject({
       data: { code: "BAD_REQUEST" },

@@ -18,7 +18,7 @@ const ZFieldIssue = z
 
 export const ZErrorBody = z
   .object({
-    code: z.string().meta({ description: "The tRPC error code", examples: ["BAD_REQUEST", "UNAUTHORIZED", "NOT_FOUND", "CONFLICT", "INTERNAL_SERVER_ERROR"] }),
+    code: z.string().meta({ description: "The tRPC error code", examples: ["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS", "INTERNAL_SERVER_ERROR"] }),
     message: z.string().meta({ description: "Names the field and the rule it broke; an internal error gives only a request id" }),
     issues: z.array(ZFieldIssue).optional().meta({ description: "400 only: every field that broke a rule" }),
   })
@@ -34,8 +34,16 @@ const ERROR_EXAMPLES = {
     },
   },
   401: { description: "Missing, unknown or revoked API key", example: { code: "UNAUTHORIZED", message: "Unknown or revoked API key" } },
+  403: {
+    description: "Over one of the account's quotas; nothing was changed",
+    example: { code: "FORBIDDEN", message: "active schedules quota reached: this account may have 1000 active schedules (QUOTA_ACTIVE_SCHEDULES); deactivate or delete one first" },
+  },
   404: { description: "Absent, or another account's", example: { code: "NOT_FOUND", message: "schedule not found" } },
   409: { description: "Already done this minute", example: { code: "CONFLICT", message: "this schedule already ran in the last minute" } },
+  429: {
+    description: "Over a per-hour limit or the recipients-per-day quota; try again later",
+    example: { code: "TOO_MANY_REQUESTS", message: "sendTest limit reached: 10 test sends per schedule per hour (SEND_TEST_PER_SCHEDULE_PER_HOUR)" },
+  },
   500: { description: "Internal error; the log has the details under the request id", example: { code: "INTERNAL_SERVER_ERROR", message: "Internal server error (request id 6f1c…)" } },
 } as const;
 
@@ -62,7 +70,9 @@ function operation(route: RestRoute): ZodOpenApiOperationObject {
     400: errorResponse(400),
     ...(route.public ? {} : { 401: errorResponse(401) }),
     ...(inPath.length > 0 || route.developmentOnly ? { 404: errorResponse(404) } : {}),
+    ...(route.quota ? { 403: errorResponse(403) } : {}),
     ...(route.conflicts ? { 409: errorResponse(409) } : {}),
+    ...(route.limited ? { 429: errorResponse(429) } : {}),
     500: errorResponse(500),
   };
 

@@ -32,6 +32,10 @@ export interface RestRoute {
   developmentOnly?: true;
   /** Can answer 409 (CONFLICT). */
   conflicts?: true;
+  /** Can answer 403 (FORBIDDEN): over one of the account's quotas. */
+  quota?: true;
+  /** Can answer 429 (TOO_MANY_REQUESTS): over a per-hour limit or the recipients-per-day quota. */
+  limited?: true;
   /** A request body to show in the document, taken from the seed where it has one. */
   example?: Record<string, unknown>;
   /** Where the created thing can be read again (the Location header of a 201). */
@@ -62,6 +66,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: "Create a schedule",
     description: "Returns the schedule with `next_run_at` already computed. The seed's body is valid as it is.",
     example: SEED_CREATE_EXAMPLE,
+    quota: true,
     location: (s) => `/v1/schedules/${String(s.id)}`,
   },
   {
@@ -92,6 +97,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     description:
       "Partial: send only the fields to change. The rules are re-checked on the merged result; `next_run_at` is recomputed (from now) when timing or `active` changes, and left alone otherwise.",
     example: SEED_UPDATE_EXAMPLE,
+    quota: true,
   },
   {
     method: "delete",
@@ -119,8 +125,9 @@ export const REST_ROUTES: readonly RestRoute[] = [
     tag: "Schedules",
     summary: "Run a schedule now",
     description:
-      "Queues a `manual` run for now; `next_run_at` is untouched. The run comes back `queued`, or `pending` when the broker was unavailable (the next tick publishes it). 409 when the schedule already ran this minute.",
+      "Queues a `manual` run for now; `next_run_at` is untouched. The run comes back `queued`, or `pending` when the broker was unavailable (the next tick publishes it). 409 when the schedule already ran this minute; 429 over the account's runNow or recipients-per-day limit.",
     conflicts: true,
+    limited: true,
   },
   {
     method: "post",
@@ -129,9 +136,11 @@ export const REST_ROUTES: readonly RestRoute[] = [
     status: 202,
     tag: "Schedules",
     summary: "Send a test report",
-    description: "Renders the report now and sends it only to `to` (or the schedule's recipients) as a `test` run.",
+    description:
+      "Renders the report now and sends it as a `test` run to `to` — some of the schedule's own recipients (400 for any other address) — or to all of them. 429 over the per-schedule or per-account test limit or the recipients-per-day quota.",
     conflicts: true,
-    example: { to: ["me@example.com"] },
+    limited: true,
+    example: { to: ["client@example.com"] },
   },
   {
     method: "get",

@@ -83,7 +83,7 @@ export interface paths {
         put?: never;
         /**
          * Run a schedule now
-         * @description Queues a `manual` run for now; `next_run_at` is untouched. The run comes back `queued`, or `pending` when the broker was unavailable (the next tick publishes it). 409 when the schedule already ran this minute.
+         * @description Queues a `manual` run for now; `next_run_at` is untouched. The run comes back `queued`, or `pending` when the broker was unavailable (the next tick publishes it). 409 when the schedule already ran this minute; 429 over the account's runNow or recipients-per-day limit.
          */
         post: operations["schedulesRunNow"];
         delete?: never;
@@ -103,7 +103,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test report
-         * @description Renders the report now and sends it only to `to` (or the schedule's recipients) as a `test` run.
+         * @description Renders the report now and sends it as a `test` run to `to` — some of the schedule's own recipients (400 for any other address) — or to all of them. 429 over the per-schedule or per-account test limit or the recipients-per-day quota.
          */
         post: operations["schedulesSendTest"];
         delete?: never;
@@ -283,8 +283,10 @@ export interface components {
              * @description The tRPC error code
              * @example BAD_REQUEST
              * @example UNAUTHORIZED
+             * @example FORBIDDEN
              * @example NOT_FOUND
              * @example CONFLICT
+             * @example TOO_MANY_REQUESTS
              * @example INTERNAL_SERVER_ERROR
              */
             code: string;
@@ -626,6 +628,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over one of the account's quotas; nothing was changed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "message": "active schedules quota reached: this account may have 1000 active schedules (QUOTA_ACTIVE_SCHEDULES); deactivate or delete one first"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error; the log has the details under the request id */
             500: {
                 headers: {
@@ -911,6 +928,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over one of the account's quotas; nothing was changed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "message": "active schedules quota reached: this account may have 1000 active schedules (QUOTA_ACTIVE_SCHEDULES); deactivate or delete one first"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Absent, or another account's */
             404: {
                 headers: {
@@ -1119,6 +1151,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over a per-hour limit or the recipients-per-day quota; try again later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "sendTest limit reached: 10 test sends per schedule per hour (SEND_TEST_PER_SCHEDULE_PER_HOUR)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error; the log has the details under the request id */
             500: {
                 headers: {
@@ -1150,7 +1197,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "to": [
-                 *         "me@example.com"
+                 *         "client@example.com"
                  *       ]
                  *     }
                  */
@@ -1230,6 +1277,21 @@ export interface operations {
                      * @example {
                      *       "code": "CONFLICT",
                      *       "message": "this schedule already ran in the last minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over a per-hour limit or the recipients-per-day quota; try again later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "sendTest limit reached: 10 test sends per schedule per hour (SEND_TEST_PER_SCHEDULE_PER_HOUR)"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -1,3 +1,4 @@
+import { quotasFromEnv } from "../../../quotas/account-quotas.js";
 import { createSchedule } from "../../../schedules/schedule.service.js";
 import { toScheduleDto } from "../../../schedules/schedule.dto.js";
 import { authedProcedure } from "../../trpc.js";
@@ -8,4 +9,4 @@ import { ZSchedule } from "./schedule.output.js";
 export const createScheduleRoute = authedProcedure
   .input(ZCreateScheduleInput)
   .output(ZSchedule)
-  .mutation(async ({ ctx, input }) => toScheduleDto(await createSchedule(ctx.trx, ctx.accountId, input)));
+  .mutation(async ({ ctx, input }) => toScheduleDto(await createSchedule(ctx.trx, ctx.accountId, input, quotasFromEnv(ctx.deps.env))));

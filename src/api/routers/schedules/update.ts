@@ -1,3 +1,4 @@
+import { quotasFromEnv } from "../../../quotas/account-quotas.js";
 import { updateSchedule } from "../../../schedules/schedule.service.js";
 import { toScheduleDto } from "../../../schedules/schedule.dto.js";
 import { authedProcedure } from "../../trpc.js";
@@ -9,5 +10,5 @@ export const updateScheduleRoute = authedProcedure
   .output(ZSchedule)
   .mutation(async ({ ctx, input }) => {
     const { id, ...patch } = input;
-    return toScheduleDto(await updateSchedule(ctx.trx, id, patch));
+    return toScheduleDto(await updateSchedule(ctx.trx, id, patch, quotasFromEnv(ctx.deps.env)));
   });
