@@ -35,7 +35,7 @@ export async function runDevCommand(configured: Env): Promise<number> {
   const store = createObjectStore(env);
   const { startWorker } = await import("../worker/start-worker.js");
   const worker = await startWorker({ env, db: handle.db, queue, store, logger });
-  const ticker = startMinuteTicker({ db: handle.db, queue, logger });
+  const ticker = startMinuteTicker({ db: handle.db, queue, logger, fairShare: env.TICK_FAIR_SHARE });
 
   let shuttingDown = false;
   const metrics = createApiMetrics();

@@ -187,6 +187,7 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
           budgetMs: claimBudgetMs,
           limit: args.limit,
           dryRun: args.dryRun,
+          fairShare: env.TICK_FAIR_SHARE,
         });
       }
     } catch (e) {

@@ -9,6 +9,7 @@ import {
   type JobHandler,
   type JobQueue,
   type PublishFailure,
+  type PublishOptions,
   type PublishOutcome,
 } from "./job-queue.js";
 import { decodeJob, validateJob } from "./job-validation.js";
@@ -18,7 +19,8 @@ import type { ReportJob } from "./report-job.js";
 /**
  * The embedded queue for `npm start` without RabbitMQ: the same contract (validation on both
  * sides, delayed retries, dead letters) held in memory. Messages travel as JSON text, so a handler
- * gets its own parsed copy exactly as it would from the broker. What is queued when the process
+ * gets its own parsed copy exactly as it would from the broker. Two lanes, as on the broker: a
+ * free consumer slot takes a priority job before an ordinary one. What is queued when the process
  * exits is gone; the runs stay `queued` in the database.
  */
 export interface InProcessQueue extends JobQueue {
@@ -61,6 +63,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
   const log = options.logger;
   const retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const ready: Envelope[] = [];
+  const readyPriority: Envelope[] = [];
   const dead: DeadLetter[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const consumers: ActiveConsumer[] = [];
@@ -74,7 +77,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
 
   // Round-robin over consumers with spare prefetch, like the broker.
   const dispatch = () => {
-    while (ready.length > 0 && !closed) {
+    while (readyPriority.length + ready.length > 0 && !closed) {
       let chosen: ActiveConsumer | undefined;
       for (let i = 0; i < consumers.length; i++) {
         const c = consumers[(next + i) % consumers.length];
@@ -85,7 +88,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
         }
       }
       if (!chosen) return;
-      const envelope = ready.shift()!;
+      const envelope = readyPriority.shift() ?? ready.shift()!;
       const consumer = chosen;
       consumer.active++;
       const task = deliver(consumer, envelope)
@@ -152,7 +155,8 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
   };
 
   return {
-    async publish(jobs: ReportJob[]): Promise<PublishOutcome> {
+    async publish(jobs: ReportJob[], publishOptions: PublishOptions = {}): Promise<PublishOutcome> {
+      const lane = publishOptions.priority ? readyPriority : ready;
       const confirmed: string[] = [];
       const failed: PublishFailure[] = [];
       for (const job of jobs) {
@@ -162,7 +166,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
         } else if (closed) {
           failed.push({ runId: checked.job.run_id, reason: "in-process queue is closed", permanent: false });
         } else {
-          ready.push({ body: JSON.stringify(checked.job), messageId: checked.job.run_id, attempts: 0 });
+          lane.push({ body: JSON.stringify(checked.job), messageId: checked.job.run_id, attempts: 0 });
           confirmed.push(checked.job.run_id);
         }
       }
@@ -203,7 +207,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
     },
 
     deadLetters: () => [...dead],
-    size: () => ready.length + timers.size,
+    size: () => readyPriority.length + ready.length + timers.size,
 
     async close() {
       closed = true;

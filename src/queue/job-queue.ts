@@ -11,11 +11,21 @@ export interface JobQueue {
    * Never rejects for a per-message problem: a nack, an unroutable return, a closed connection or
    * an invalid job each land in `failed` with the reason. The run id is the message id.
    */
-  publish(jobs: ReportJob[]): Promise<PublishOutcome>;
+  publish(jobs: ReportJob[], options?: PublishOptions): Promise<PublishOutcome>;
   /** Starts delivering jobs to `handler`; see JobHandler for how its result is treated. */
   consume(handler: JobHandler, options: ConsumeOptions): Promise<Consumer>;
   /** Releases the connection. Every operation still pending fails rather than hangs. */
   close(): Promise<void>;
+}
+
+export interface PublishOptions {
+  /**
+   * Put these jobs in the priority lane: a consumer starts any waiting priority job before the
+   * jobs of the ordinary lane, however many of those are queued. The tick uses it for each
+   * account's first jobs of a tick (TICK_FAIR_SHARE), the API for runNow and sendTest, so one
+   * account's backlog does not hold up another's reports. Retries return to the ordinary lane.
+   */
+  priority?: boolean;
 }
 
 export interface PublishOutcome {

@@ -10,6 +10,7 @@ import {
   type JobHandler,
   type JobQueue,
   type PublishFailure,
+  type PublishOptions,
   type PublishOutcome,
 } from "./job-queue.js";
 import type { ReportJob } from "./report-job.js";
@@ -110,7 +111,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
     return publisher;
   };
 
-  const publish = async (jobs: ReportJob[]): Promise<PublishOutcome> => {
+  const publish = async (jobs: ReportJob[], publishOptions: PublishOptions = {}): Promise<PublishOutcome> => {
     const { validateJob } = await import("./job-validation.js");
     const failed: PublishFailure[] = [];
     const valid: ReportJob[] = [];
@@ -128,7 +129,8 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
       for (const job of valid) failed.push({ runId: job.run_id, reason: errorMessage(err), permanent: false });
       return { confirmed: [], failed };
     }
-    const outcome = await publishBatch(pub, topology, valid, confirmTimeoutMs);
+    const routingKey = publishOptions.priority ? topology.priorityKey : topology.jobsKey;
+    const outcome = await publishBatch(pub, topology, routingKey, valid, confirmTimeoutMs);
     failed.push(...outcome.failed);
     return { confirmed: outcome.confirmed, failed };
   };
@@ -242,20 +244,43 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
       }
     };
 
-    await channel.prefetch(consumeOptions.prefetch);
-    const { consumerTag } = await channel.consume(
-      topology.jobsQueue,
-      (msg) => {
-        if (msg === null) {
-          settleEnded(new Error(`consumer cancelled by the broker (queue ${topology.jobsQueue} deleted?)`));
-          return;
-        }
+    // One consumer per lane, each with `prefetch` deliveries in hand, and at most `prefetch`
+    // handlers running: a free slot goes to a waiting priority job first. (Quorum queues have no
+    // channel-wide prefetch, so the choice is made here.) An ordinary job can wait here while
+    // priority jobs hold the slots; stop() gives those back to the broker.
+    const waiting: { priority: ConsumeMessage[]; ordinary: ConsumeMessage[] } = { priority: [], ordinary: [] };
+    const start = () => {
+      while (!stopping && inFlight.size < consumeOptions.prefetch) {
+        const msg = waiting.priority.shift() ?? waiting.ordinary.shift();
+        if (!msg) return;
         const task = handle(msg).catch((err) => log?.error({ err: errorMessage(err) }, "job handling crashed"));
         inFlight.add(task);
-        void task.finally(() => inFlight.delete(task));
-      },
-      { noAck: false },
-    );
+        void task.finally(() => {
+          inFlight.delete(task);
+          start();
+        });
+      }
+    };
+    await channel.prefetch(consumeOptions.prefetch);
+    const consumeLane = async (queue: string, lane: ConsumeMessage[]) =>
+      (
+        await channel.consume(
+          queue,
+          (msg) => {
+            if (msg === null) {
+              settleEnded(new Error(`consumer cancelled by the broker (queue ${queue} deleted?)`));
+              return;
+            }
+            lane.push(msg);
+            start();
+          },
+          { noAck: false },
+        )
+      ).consumerTag;
+    const consumerTags = [
+      await consumeLane(topology.priorityQueue, waiting.priority),
+      await consumeLane(topology.jobsQueue, waiting.ordinary),
+    ];
 
     const watchTag = consumeOptions.onDeadLetter
       ? await watchDeadLetters(channel, topology, consumeOptions.onDeadLetter, decodeJob, log)
@@ -266,7 +291,14 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
       async stop() {
         stopping = true;
         if (watchTag) await channel.cancel(watchTag).catch(() => undefined);
-        await channel.cancel(consumerTag).catch(() => undefined);
+        await Promise.all(consumerTags.map((tag) => channel.cancel(tag).catch(() => undefined)));
+        for (const msg of [...waiting.priority.splice(0), ...waiting.ordinary.splice(0)]) {
+          try {
+            channel.nack(msg, false, true);
+          } catch {
+            // The channel is gone; the broker requeues what it had delivered.
+          }
+        }
         await Promise.allSettled([...inFlight]);
         await channel.close().catch(() => undefined);
         settleEnded(undefined);
@@ -330,6 +362,7 @@ async function openPublisher(connection: ChannelModel): Promise<PublisherChannel
 function publishBatch(
   pub: PublisherChannel,
   topology: Topology,
+  routingKey: string,
   jobs: ReportJob[],
   confirmTimeoutMs: number,
 ): Promise<{ confirmed: string[]; failed: PublishFailure[] }> {
@@ -348,7 +381,7 @@ function publishBatch(
     const runId = jobs[i].run_id;
     if (err) failed.push({ runId, reason: errorMessage(err), permanent: false });
     else if (returned.delete(runId)) {
-      failed.push({ runId, reason: `unroutable: no queue bound to ${topology.exchange}/${topology.jobsKey}`, permanent: false });
+      failed.push({ runId, reason: `unroutable: no queue bound to ${topology.exchange}/${routingKey}`, permanent: false });
     } else confirmed.push(runId);
     if (--remaining === 0) finish();
   };
@@ -376,7 +409,7 @@ function publishBatch(
       try {
         writable = channel.publish(
           topology.exchange,
-          topology.jobsKey,
+          routingKey,
           Buffer.from(JSON.stringify(jobs[i])),
           { persistent: true, mandatory: true, messageId: jobs[i].run_id, contentType: "application/json" },
           (err: unknown) => settle(i, err),

@@ -6,6 +6,8 @@ import { DEFAULT_RETRY_DELAYS_MS } from "./job-queue.js";
  *
  *   exchange <prefix> (direct, durable)
  *     ── "report-jobs"          → <prefix>.report-jobs        quorum; delivery limit; dead letters ↓
+ *     ── "report-jobs.priority" → <prefix>.report-jobs.priority
+ *                                  the same, for jobs a worker takes before any in report-jobs
  *     ── "report-jobs.dead"     → <prefix>.report-jobs.dead   quorum; kept for an operator to inspect
  *                               → <prefix>.report-jobs.dead.watch
  *                                  quorum; a copy the workers consume to mark each run failed, so
@@ -13,6 +15,11 @@ import { DEFAULT_RETRY_DELAYS_MS } from "./job-queue.js";
  *     ── "report-jobs.retry.Ns" → <prefix>.report-jobs.retry.Ns
  *                                  quorum, no consumers, message TTL N s, dead-letters back to
  *                                  "report-jobs": a delayed redelivery without a delay plugin
+ *
+ * The priority lane is a second queue rather than message priorities: quorum queues on the
+ * RabbitMQ we run (3.10) refuse `x-max-priority` and global prefetch, and a classic priority queue
+ * would give up the quorum queue's replication, delivery limit and safe dead-lettering. The
+ * worker consumes both and starts a waiting priority job first (rabbitmq-queue.ts).
  *
  * One queue per delay (rather than a per-message TTL) because a queue expires messages only from
  * its head: mixed delays in one queue would hold a short retry behind a long one.
@@ -23,6 +30,8 @@ export interface Topology {
   exchange: string;
   jobsQueue: string;
   jobsKey: string;
+  priorityQueue: string;
+  priorityKey: string;
   deadQueue: string;
   deadWatchQueue: string;
   deadKey: string;
@@ -54,6 +63,8 @@ export function topologyFor(
     exchange: prefix,
     jobsQueue: `${prefix}.report-jobs`,
     jobsKey: "report-jobs",
+    priorityQueue: `${prefix}.report-jobs.priority`,
+    priorityKey: "report-jobs.priority",
     deadQueue: `${prefix}.report-jobs.dead`,
     deadWatchQueue: `${prefix}.report-jobs.dead.watch`,
     deadKey: "report-jobs.dead",
@@ -74,18 +85,17 @@ const SAFE_DEAD_LETTERING = { "x-dead-letter-strategy": "at-least-once", "x-over
 export async function declareTopology(channel: Channel, t: Topology): Promise<void> {
   // amqplib sends a channel's RPCs one after another anyway; issuing them together saves the
   // event-loop turns between replies, which matters for a tick that starts every minute.
+  const jobsArguments = {
+    "x-queue-type": "quorum",
+    "x-delivery-limit": t.deliveryLimit,
+    "x-dead-letter-exchange": t.exchange,
+    "x-dead-letter-routing-key": t.deadKey,
+    ...SAFE_DEAD_LETTERING,
+  };
   const declared: Promise<unknown>[] = [
     channel.assertExchange(t.exchange, "direct", { durable: true }),
-    channel.assertQueue(t.jobsQueue, {
-      durable: true,
-      arguments: {
-        "x-queue-type": "quorum",
-        "x-delivery-limit": t.deliveryLimit,
-        "x-dead-letter-exchange": t.exchange,
-        "x-dead-letter-routing-key": t.deadKey,
-        ...SAFE_DEAD_LETTERING,
-      },
-    }),
+    channel.assertQueue(t.jobsQueue, { durable: true, arguments: jobsArguments }),
+    channel.assertQueue(t.priorityQueue, { durable: true, arguments: jobsArguments }),
     channel.assertQueue(t.deadQueue, { durable: true, arguments: { "x-queue-type": "quorum" } }),
     channel.assertQueue(t.deadWatchQueue, { durable: true, arguments: { "x-queue-type": "quorum" } }),
     ...t.retry.map((r) =>
@@ -101,6 +111,7 @@ export async function declareTopology(channel: Channel, t: Topology): Promise<vo
       }),
     ),
     channel.bindQueue(t.jobsQueue, t.exchange, t.jobsKey),
+    channel.bindQueue(t.priorityQueue, t.exchange, t.priorityKey),
     channel.bindQueue(t.deadQueue, t.exchange, t.deadKey),
     channel.bindQueue(t.deadWatchQueue, t.exchange, t.deadKey),
     ...t.retry.map((r) => channel.bindQueue(r.queue, t.exchange, r.key)),
@@ -112,6 +123,7 @@ export async function declareTopology(channel: Channel, t: Topology): Promise<vo
 export async function deleteTopology(channel: Channel, t: Topology): Promise<void> {
   await Promise.all([
     channel.deleteQueue(t.jobsQueue),
+    channel.deleteQueue(t.priorityQueue),
     channel.deleteQueue(t.deadQueue),
     channel.deleteQueue(t.deadWatchQueue),
     ...t.retry.map((r) => channel.deleteQueue(r.queue)),

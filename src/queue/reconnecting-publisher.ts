@@ -1,4 +1,4 @@
-import type { JobQueue, PublishOutcome } from "./job-queue.js";
+import type { JobQueue, PublishOptions, PublishOutcome } from "./job-queue.js";
 import type { ReportJob } from "./report-job.js";
 
 /**
@@ -16,22 +16,22 @@ export function reconnectingPublisher(open: () => Promise<JobQueue>): JobQueue {
     confirmed: [],
     failed: jobs.map((j) => ({ runId: j.run_id, reason, permanent: false })),
   });
-  const attempt = async (jobs: ReportJob[]): Promise<PublishOutcome> => {
+  const attempt = async (jobs: ReportJob[], options?: PublishOptions): Promise<PublishOutcome> => {
     try {
-      return await (await connect()).publish(jobs);
+      return await (await connect()).publish(jobs, options);
     } catch (error) {
       return unpublished(jobs, error instanceof Error ? error.message : String(error));
     }
   };
   return {
-    async publish(jobs) {
-      const outcome = await attempt(jobs);
+    async publish(jobs, options) {
+      const outcome = await attempt(jobs, options);
       const brokerTrouble = outcome.confirmed.length === 0 && outcome.failed.length > 0 && outcome.failed.every((f) => !f.permanent);
       if (!brokerTrouble) return outcome;
       const stale = current;
       current = undefined;
       await stale?.then((q) => q.close()).catch(() => undefined);
-      return attempt(jobs);
+      return attempt(jobs, options);
     },
     async consume(handler, options) {
       return (await connect()).consume(handler, options);

@@ -93,7 +93,9 @@ export async function createManualRun(
     return insertManualRun(trx, { accountId, schedule, kind, recipients });
   });
 
-  const outcome = await publishRuns(db, queue, [run], { accountId });
+  // Someone is waiting for it: it goes ahead of every account's scheduled backlog (the
+  // per-hour limits above keep that lane from being flooded).
+  const outcome = await publishRuns(db, queue, [run], { accountId, priority: true });
   if (outcome.queued.length === 0 && outcome.failed.length === 0) return run;
   return withTenant(db, accountId, (trx) =>
     trx.selectFrom("schedule_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow(),

@@ -15,6 +15,8 @@ export interface PublishRunsOutcome {
 export interface PublishRunsOptions {
   /** Do the bookkeeping as this account's tenant (API paths); otherwise as the system role. */
   accountId?: string;
+  /** The queue's priority lane (JobQueue PublishOptions) for every run, or for the runs with these ids. */
+  priority?: boolean | ReadonlySet<string>;
 }
 
 /**
@@ -34,9 +36,19 @@ export async function publishRuns(
     options.accountId ? withTenant(db, options.accountId, fn) : withSystem(db, fn);
   const rows = isIdList(runs) ? await inScope((trx) => loadPendingRuns(trx, runs)) : runs;
   if (rows.length === 0) return { queued: [], failed: [] };
-  const outcome = await queue.publish(rows.map(jobForRun));
-  await inScope((trx) => recordPublishOutcome(trx, outcome.confirmed, outcome.failed));
-  return { queued: outcome.confirmed, failed: outcome.failed };
+  const priority = options.priority ?? false;
+  const lanes = [rows.filter((r) => inPriorityLane(priority, r.id)), rows.filter((r) => !inPriorityLane(priority, r.id))];
+  const outcomes = await Promise.all(
+    lanes.map((lane, i) => (lane.length === 0 ? { confirmed: [], failed: [] } : queue.publish(lane.map(jobForRun), { priority: i === 0 }))),
+  );
+  const confirmed = outcomes.flatMap((o) => o.confirmed);
+  const failed = outcomes.flatMap((o) => o.failed);
+  await inScope((trx) => recordPublishOutcome(trx, confirmed, failed));
+  return { queued: confirmed, failed };
+}
+
+function inPriorityLane(priority: boolean | ReadonlySet<string>, runId: string): boolean {
+  return typeof priority === "boolean" ? priority : priority.has(runId);
 }
 
 function isIdList(runs: readonly RunToPublish[] | readonly string[]): runs is readonly string[] {

@@ -42,26 +42,47 @@ export interface ClaimedBatch {
  * schedules that share their timing (most are 09:00 on a weekday in a handful of zones) share the
  * answer. `nextByTiming` caches it across the batches of one tick (same `now`), so nextRunAt's
  * zone arithmetic runs once per distinct timing rather than once per schedule.
+ *
+ * `roundRobin` claims across accounts in turns — every account's oldest due schedule, then every
+ * account's second, and so on — instead of oldest first, so one account with thousands due
+ * cannot fill the batch (and the queue ahead of everyone else). The runs come back in that order.
+ * The turns are numbered over all due schedules, locked or not, so lanes claiming side by side
+ * continue the same order rather than each starting their own.
  */
 export async function claimDueBatch(
   db: Kysely<Database>,
   now: Date,
   limit: number,
   nextByTiming: Map<string, string> = new Map(),
+  options: { roundRobin?: boolean } = {},
 ): Promise<ClaimedBatch> {
   const nowIso = now.toISOString();
   return withSystem(db, async (trx) => {
     // Joining a few thousand ids against the whole table: always by primary key. The planner's
     // default page costs would pick a hash join over a full scan once the table is large.
     await sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(trx);
-    const { rows } = await sql<LockedRow>`
-      SELECT id, cadence, weekly_dow, monthly_dom, send_hour, send_minute, timezone,
-             floor(extract(epoch FROM next_run_at) * 1000)::float8 AS slot_ms
-      FROM schedules
-      WHERE active AND next_run_at <= ${nowIso}::timestamptz
-      ORDER BY next_run_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED`.execute(trx);
+    const { rows } = options.roundRobin
+      ? await sql<LockedRow>`
+          SELECT s.id, s.cadence, s.weekly_dow, s.monthly_dom, s.send_hour, s.send_minute, s.timezone,
+                 floor(extract(epoch FROM s.next_run_at) * 1000)::float8 AS slot_ms
+          FROM (
+            SELECT id, next_run_at, row_number() OVER (PARTITION BY account_id ORDER BY next_run_at, id) AS turn
+            FROM schedules
+            WHERE active AND next_run_at <= ${nowIso}::timestamptz
+          ) due
+          JOIN schedules s ON s.id = due.id
+          WHERE s.active AND s.next_run_at <= ${nowIso}::timestamptz
+          ORDER BY due.turn, due.next_run_at, due.id
+          LIMIT ${limit}
+          FOR UPDATE OF s SKIP LOCKED`.execute(trx)
+      : await sql<LockedRow>`
+          SELECT id, cadence, weekly_dow, monthly_dom, send_hour, send_minute, timezone,
+                 floor(extract(epoch FROM next_run_at) * 1000)::float8 AS slot_ms
+          FROM schedules
+          WHERE active AND next_run_at <= ${nowIso}::timestamptz
+          ORDER BY next_run_at
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED`.execute(trx);
     const n = rows.length;
     if (n === 0) return { claimed: 0, runs: [], failed: [] };
 

@@ -23,6 +23,8 @@ export function startMinuteTicker(options: {
   queue: JobQueue;
   logger: Logger;
   budgetMs?: number;
+  /** TICK_FAIR_SHARE (see runTick). */
+  fairShare?: number;
 }): MinuteTicker {
   const { db, queue, logger } = options;
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +43,7 @@ export function startMinuteTicker(options: {
       logger.warn("previous tick still running; skipping this minute");
       return;
     }
-    running = runTick({ db, queue, logger, budgetMs: options.budgetMs ?? 50_000 })
+    running = runTick({ db, queue, logger, budgetMs: options.budgetMs ?? 50_000, fairShare: options.fairShare })
       .then(
         () => undefined,
         (err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, "tick failed"),

@@ -3,6 +3,7 @@ import type { Database } from "../db/database.js";
 import type { Logger } from "../log/logger.js";
 import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
 import { publishRuns } from "../runs/publish-runs.js";
+import type { RunToPublish } from "../runs/run-job.js";
 import { probe, recoverPending } from "./recover-pending.js";
 import { RECOVERY_GRACE_MS, emptySummary, logFinished, logFound, type TickSummary } from "./tick-report.js";
 
@@ -24,11 +25,18 @@ export interface TickOptions {
   batchSize?: number;
   /** Claim-and-publish loops running side by side (each with its own connection). */
   lanes?: number;
+  /**
+   * Fairness between accounts (TICK_FAIR_SHARE): claim round-robin across accounts, and publish
+   * each account's first `fairShare` runs of this tick to the queue's priority lane. 0: oldest
+   * first, one lane. Default DEFAULT_FAIR_SHARE.
+   */
+  fairShare?: number;
   recoveryGraceMs?: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 2_000;
 export const DEFAULT_LANES = 3;
+export const DEFAULT_FAIR_SHARE = 10;
 
 /**
  * One pass: republish what an earlier tick left pending, then claim due schedules batch by batch
@@ -40,6 +48,11 @@ export const DEFAULT_LANES = 3;
  * the broker confirms. It is never claimed twice: claiming locks the schedule rows and advances
  * them in the same transaction. A broker failure stops further claiming, so an outage does not
  * pile up pending runs.
+ *
+ * Fair between accounts (fairShare > 0): batches are claimed in turns across accounts, and each
+ * account's first fairShare runs go to the priority lane, which workers take before the ordinary
+ * one. An account with one report due gets it in the first batch and at the head of the queue,
+ * however large another account's backlog — this tick's or one still queued from earlier ones.
  */
 export async function runTick(options: TickOptions): Promise<TickSummary> {
   const started = Date.now();
@@ -86,6 +99,17 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
 
   const { claimDueBatch } = await import("./claim-due.js");
   const nextByTiming = new Map<string, string>();
+  const fairShare = options.fairShare ?? DEFAULT_FAIR_SHARE;
+  const publishedPerAccount = new Map<string, number>();
+  const priorityRuns = (runs: readonly RunToPublish[]): Set<string> => {
+    const ids = new Set<string>();
+    for (const run of runs) {
+      const n = (publishedPerAccount.get(run.account_id) ?? 0) + 1;
+      publishedPerAccount.set(run.account_id, n);
+      if (n <= fairShare) ids.add(run.id);
+    }
+    return ids;
+  };
   let reserved = 0;
   let drained = false;
   let brokerFailed = false;
@@ -108,7 +132,7 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
       reserved += size;
       let batch;
       try {
-        batch = await claimDueBatch(db, now, size, nextByTiming);
+        batch = await claimDueBatch(db, now, size, nextByTiming, { roundRobin: fairShare > 0 });
       } catch (err) {
         crash ??= err;
         return;
@@ -123,7 +147,7 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
       if (batch.claimed < size) drained = true;
       if (batch.runs.length === 0) continue;
       try {
-        const outcome = await publishRuns(db, queue, batch.runs);
+        const outcome = await publishRuns(db, queue, batch.runs, { priority: priorityRuns(batch.runs) });
         summary.published += outcome.queued.length;
         noteUnpublished(outcome.failed);
         if (outcome.failed.some((f) => !f.permanent)) brokerFailed = true;

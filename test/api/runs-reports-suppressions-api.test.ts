@@ -44,7 +44,7 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
     const run = await client.schedules.runNow.mutate({ id: s.id });
     expect(run).toMatchObject({ kind: "manual", status: "queued", schedule_id: s.id });
     expect((await client.schedules.get.query({ id: s.id })).next_run_at).toBe(s.next_run_at);
-    const messages = await rabbit.takeAll(queue.topology.jobsQueue);
+    const messages = await rabbit.takeAllJobs(queue.topology);
     expect(messages.map((m) => m.run_id)).toEqual([run.id]);
     expect((messages[0] as { params: { recipients: string[] } }).params.recipients).toEqual(["client@example.com"]);
 
@@ -60,7 +60,7 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
     const first = await client.schedules.sendTest.mutate({ id: s.id, to: ["Agent@Example.com"] });
     const second = await client.schedules.sendTest.mutate({ id: s.id });
     expect([first.kind, second.kind]).toEqual(["test", "test"]);
-    const messages = (await rabbit.takeAll(queue.topology.jobsQueue)) as { run_id: string; kind: string; params: { recipients: string[] } }[];
+    const messages = (await rabbit.takeAllJobs(queue.topology)) as { run_id: string; kind: string; params: { recipients: string[] } }[];
     const byRun = new Map(messages.map((m) => [m.run_id, m]));
     expect(byRun.get(first.id)?.params.recipients).toEqual(["agent@example.com"]);
     expect(byRun.get(second.id)?.params.recipients).toEqual(["client@example.com", "agent@example.com"]);

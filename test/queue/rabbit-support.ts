@@ -20,6 +20,10 @@ export interface RabbitSideChannel {
   messageCount(queue: string): Promise<number>;
   /** Takes every message now in `queue` (acknowledging them) and returns their parsed bodies. */
   takeAll(queue: string): Promise<Record<string, unknown>[]>;
+  /** Messages waiting in both job lanes (priority and ordinary). */
+  jobCount(topology: Topology): Promise<number>;
+  /** takeAll over both job lanes: the priority lane's messages first, each lane in queue order. */
+  takeAllJobs(topology: Topology): Promise<Record<string, unknown>[]>;
   deleteAll(prefix: string, retryDelaysMs?: readonly number[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -76,6 +80,13 @@ export async function openSideChannel(): Promise<RabbitSideChannel> {
           .catch(reject);
       });
       return bodies;
+    },
+    async jobCount(topology) {
+      const counts = await Promise.all([topology.priorityQueue, topology.jobsQueue].map((q) => channel.checkQueue(q)));
+      return counts.reduce((sum, c) => sum + c.messageCount, 0);
+    },
+    async takeAllJobs(this: RabbitSideChannel, topology: Topology) {
+      return [...(await this.takeAll(topology.priorityQueue)), ...(await this.takeAll(topology.jobsQueue))];
     },
     async deleteAll(prefix, retryDelaysMs) {
       await deleteTopology(channel, topologyFor(prefix, retryDelaysMs));

@@ -34,7 +34,7 @@ describe.skipIf(!up)("manual and test runs (schedules.runNow)", () => {
   });
   beforeEach(async () => {
     await sql`TRUNCATE accounts CASCADE`.execute(tdb.handle.db);
-    await side.channel.purgeQueue(queue.topology.jobsQueue);
+    await Promise.all([queue.topology.jobsQueue, queue.topology.priorityQueue].map((q) => side.channel.purgeQueue(q)));
     account = await insertAccount(tdb.handle.db);
     schedule = await insertSchedule(tdb.handle.db, account, { next_run_at: nextRun, recipients: ["owner@example.com"] });
   });
@@ -48,7 +48,7 @@ describe.skipIf(!up)("manual and test runs (schedules.runNow)", () => {
     expect(run.params).toMatchObject({ schedule_id: schedule, recipients: ["owner@example.com"] });
     expect(await nextRunOf(db(), schedule)).toEqual(nextRun);
 
-    const jobs = (await side.takeAll(queue.topology.jobsQueue)) as unknown as ReportJob[];
+    const jobs = (await side.takeAllJobs(queue.topology)) as unknown as ReportJob[];
     expect(jobs).toEqual([
       {
         v: 1,

@@ -35,7 +35,7 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
   });
   beforeEach(async () => {
     await sql`TRUNCATE accounts CASCADE`.execute(tdb.handle.db);
-    await side.channel.purgeQueue(topology.jobsQueue);
+    await Promise.all([topology.jobsQueue, topology.priorityQueue].map((q) => side.channel.purgeQueue(q)));
   });
 
   const invoke = async (argv: string[], env: Record<string, string> = {}) => {
@@ -81,7 +81,7 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
     const summary = JSON.parse(r.stdout[0]);
     expect(Object.keys(summary)).toEqual(["due", "claimed", "published", "republished", "failed", "ms"]);
     expect(summary).toMatchObject({ due: 25, claimed: 25, published: 25, republished: 0, failed: 0 });
-    expect(await side.messageCount(topology.jobsQueue)).toBe(25);
+    expect(await side.jobCount(topology)).toBe(25);
     expect(r.exits).toEqual([]);
   });
 

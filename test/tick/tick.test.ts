@@ -56,7 +56,7 @@ describe.skipIf(!up)("tick", () => {
   const db = () => tdb.handle.db;
   const tick = (now: Date, extra: Partial<Parameters<typeof runTick>[0]> = {}): Promise<TickSummary> =>
     runTick({ db: db(), queue, logger: silentLogger, now, budgetMs: 60_000, ...extra });
-  const jobsOnQueue = async () => (await side.takeAll(queue.topology.jobsQueue)) as unknown as ReportJob[];
+  const jobsOnQueue = async () => (await side.takeAllJobs(queue.topology)) as unknown as ReportJob[];
 
   describe("due selection", () => {
     const now = new Date("2025-11-10T17:00:30.000Z"); // Monday 09:00:30 in Los Angeles
@@ -221,7 +221,7 @@ describe.skipIf(!up)("tick", () => {
       expect(summary).toMatchObject({ due: 1, claimed: 0, published: 0, failed: 0 });
       expect(await countRuns(db())).toBe(0);
       expect(await nextRunOf(db(), id)).toEqual(new Date("2025-11-10T17:00:00Z"));
-      expect(await side.messageCount(queue.topology.jobsQueue)).toBe(0);
+      expect(await side.jobCount(queue.topology)).toBe(0);
     });
 
     it("claims oldest first and at most --limit", async () => {
@@ -277,7 +277,7 @@ describe.skipIf(!up)("tick", () => {
       FROM schedule_runs`.execute(db());
     expect(rows[0]).toEqual({ runs: 5_000, schedules: 5_000, slots: 5_000, queued: 5_000 });
 
-    expect(await side.messageCount(queue.topology.jobsQueue)).toBe(5_000);
+    expect(await side.jobCount(queue.topology)).toBe(5_000);
     const jobs = await jobsOnQueue();
     expect(jobs).toHaveLength(5_000);
     expect(new Set(jobs.map((j) => j.run_id)).size).toBe(5_000);
@@ -307,7 +307,7 @@ describe.skipIf(!up)("tick", () => {
         runTick({ db: db(), queue: failingQueue("process killed"), logger: silentLogger, now, budgetMs: 60_000 }),
       ).rejects.toThrow("process killed");
       expect(await countRuns(db(), "pending")).toBe(30);
-      expect(await side.messageCount(queue.topology.jobsQueue)).toBe(0);
+      expect(await side.jobCount(queue.topology)).toBe(0);
 
       // A tick within the grace leaves them alone (they could be a live tick's fresh runs).
       const early = await tick(new Date(now.getTime() + 10_000));
@@ -323,7 +323,7 @@ describe.skipIf(!up)("tick", () => {
 
       // Nothing is published a second time.
       expect(await tick(new Date(Date.now() + 120_000))).toMatchObject({ republished: 0 });
-      expect(await side.messageCount(queue.topology.jobsQueue)).toBe(0);
+      expect(await side.jobCount(queue.topology)).toBe(0);
     });
 
     it("leaves runs pending when the broker goes away mid-tick, and a later tick finishes them", async () => {
@@ -346,7 +346,7 @@ describe.skipIf(!up)("tick", () => {
       expect(later).toMatchObject({ republished: summary.claimed, claimed: 40 - summary.claimed, published: 40 - summary.claimed, unpublished: 0 });
       expect(await countRuns(db(), "queued")).toBe(40);
       expect(await countRuns(db())).toBe(40);
-      expect(await side.messageCount(queue.topology.jobsQueue)).toBe(40);
+      expect(await side.jobCount(queue.topology)).toBe(40);
     });
 
     it("marks a pending run whose job can never be valid as failed instead of retrying it forever", async () => {
