@@ -244,10 +244,12 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
       }
     };
 
-    // One consumer per lane, each with `prefetch` deliveries in hand, and at most `prefetch`
-    // handlers running: a free slot goes to a waiting priority job first. (Quorum queues have no
-    // channel-wide prefetch, so the choice is made here.) An ordinary job can wait here while
-    // priority jobs hold the slots; stop() gives those back to the broker.
+    // One consumer per lane and at most `prefetch` handlers running: a free slot goes to a waiting
+    // priority job first. (Quorum queues have no channel-wide prefetch, so the choice is made
+    // here.) The priority consumer holds twice `prefetch`, so that while its lane has a backlog a
+    // next priority job is already in hand whenever a slot frees — the broker refills a consumer
+    // only after an ack, and the slot would otherwise go to an ordinary job meanwhile. Jobs can
+    // wait here while the slots are busy; stop() gives those back to the broker.
     const waiting: { priority: ConsumeMessage[]; ordinary: ConsumeMessage[] } = { priority: [], ordinary: [] };
     const start = () => {
       while (!stopping && inFlight.size < consumeOptions.prefetch) {
@@ -261,9 +263,10 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
         });
       }
     };
-    await channel.prefetch(consumeOptions.prefetch);
-    const consumeLane = async (queue: string, lane: ConsumeMessage[]) =>
-      (
+    // basic.qos applies to the consumers started after it on the channel.
+    const consumeLane = async (queue: string, lane: ConsumeMessage[], prefetch: number) => {
+      await channel.prefetch(prefetch);
+      return (
         await channel.consume(
           queue,
           (msg) => {
@@ -277,9 +280,10 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
           { noAck: false },
         )
       ).consumerTag;
+    };
     const consumerTags = [
-      await consumeLane(topology.priorityQueue, waiting.priority),
-      await consumeLane(topology.jobsQueue, waiting.ordinary),
+      await consumeLane(topology.priorityQueue, waiting.priority, consumeOptions.prefetch * 2),
+      await consumeLane(topology.jobsQueue, waiting.ordinary, consumeOptions.prefetch),
     ];
 
     const watchTag = consumeOptions.onDeadLetter

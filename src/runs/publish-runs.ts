@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/database.js";
 import { withSystem, withTenant, type Tx } from "../db/tenant.js";
-import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
+import type { JobQueue, PublishFailure, PublishOutcome } from "../queue/job-queue.js";
 import { jobForRun, type RunToPublish } from "./run-job.js";
 import { loadPendingRuns, recordPublishOutcome } from "./run-lifecycle.js";
 
@@ -39,7 +39,9 @@ export async function publishRuns(
   const priority = options.priority ?? false;
   const lanes = [rows.filter((r) => inPriorityLane(priority, r.id)), rows.filter((r) => !inPriorityLane(priority, r.id))];
   const outcomes = await Promise.all(
-    lanes.map((lane, i) => (lane.length === 0 ? { confirmed: [], failed: [] } : queue.publish(lane.map(jobForRun), { priority: i === 0 }))),
+    lanes.map((lane, i): Promise<PublishOutcome> =>
+      lane.length === 0 ? Promise.resolve({ confirmed: [], failed: [] }) : queue.publish(lane.map(jobForRun), { priority: i === 0 }),
+    ),
   );
   const confirmed = outcomes.flatMap((o) => o.confirmed);
   const failed = outcomes.flatMap((o) => o.failed);

@@ -231,6 +231,53 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
       expect(peak).toBe(3);
     });
 
+    it("starts a waiting priority job before a backlog of ordinary ones", async () => {
+      const backlog = Array.from({ length: 30 }, () => sampleJob());
+      const urgent = sampleJob();
+      await h.queue.publish(backlog);
+      expect((await h.queue.publish([urgent], { priority: true })).confirmed).toEqual([urgent.run_id]);
+      const handled: string[] = [];
+      const consumer = await h.queue.consume(
+        async (job) => {
+          handled.push(job.run_id);
+          await settle(5);
+        },
+        { prefetch: 1 },
+      );
+      await waitFor(() => handled.length === 31, "31 jobs");
+      await consumer.stop();
+      // At most the ordinary job already in hand when the priority one arrived goes first.
+      expect(handled.indexOf(urgent.run_id)).toBeLessThanOrEqual(1);
+      expect(new Set(handled).size).toBe(31);
+    });
+
+    it("stop() gives back the jobs of both lanes it held but had not started: none is lost", async () => {
+      const jobs = Array.from({ length: 10 }, () => sampleJob());
+      await h.queue.publish(jobs.slice(0, 6));
+      await h.queue.publish(jobs.slice(6), { priority: true });
+      const handled: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const first = await h.queue.consume(
+        async (job) => {
+          handled.push(job.run_id);
+          await gate;
+        },
+        { prefetch: 2 },
+      );
+      await waitFor(() => handled.length === 2, "two jobs started");
+      await settle(100);
+      const stopped = first.stop();
+      setTimeout(release, 50);
+      await stopped;
+      expect(handled).toHaveLength(2);
+      const second = await h.queue.consume(async (job) => void handled.push(job.run_id), { prefetch: 2 });
+      await waitFor(() => handled.length === 10, "the other eight");
+      await settle(100);
+      await second.stop();
+      expect(handled.sort()).toEqual(jobs.map((j) => j.run_id).sort());
+    });
+
     it("stop() waits for the job in progress and takes no more", async () => {
       await h.queue.publish([sampleJob(), sampleJob()]);
       let finished = 0;

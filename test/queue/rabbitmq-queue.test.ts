@@ -59,10 +59,11 @@ describe.skipIf(!up)("RabbitMQ job queue", () => {
     expect(t).toMatchObject({
       exchange: prefix,
       jobsQueue: `${prefix}.report-jobs`,
+      priorityQueue: `${prefix}.report-jobs.priority`,
       deadQueue: `${prefix}.report-jobs.dead`,
     });
     expect(t.retry.map((r) => r.queue)).toEqual([`${prefix}.report-jobs.retry.150ms`, `${prefix}.report-jobs.retry.300ms`]);
-    for (const q of [t.jobsQueue, t.deadQueue, ...t.retry.map((r) => r.queue)]) {
+    for (const q of [t.jobsQueue, t.priorityQueue, t.deadQueue, ...t.retry.map((r) => r.queue)]) {
       await expect(side.channel.checkQueue(q)).resolves.toMatchObject({ queue: q });
     }
     await expect(side.channel.checkExchange(t.exchange)).resolves.toBeDefined();

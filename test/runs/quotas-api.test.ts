@@ -52,7 +52,7 @@ describe.skipIf(!up)("quotas and limits over HTTP", () => {
     expect(await runsIn(api.accountB.id)).toBe(0);
     const ok = await client.schedules.sendTest.mutate({ id: s.id, to: ["Agent@Example.com"] });
     expect(ok.kind).toBe("test");
-    const [message] = (await rabbit.takeAll(queue.topology.jobsQueue)) as { params: { recipients: string[] } }[];
+    const [message] = (await rabbit.takeAllJobs(queue.topology)) as { params: { recipients: string[] } }[];
     expect(message.params.recipients).toEqual(["agent@example.com"]);
   });
 
@@ -82,7 +82,7 @@ describe.skipIf(!up)("quotas and limits over HTTP", () => {
     // The other account is not held to this one's use.
     const theirs = await api.accountB.client.schedules.create.mutate(body("Theirs"));
     await expect(api.accountB.client.schedules.runNow.mutate({ id: theirs.id })).resolves.toMatchObject({ kind: "manual" });
-    await rabbit.takeAll(queue.topology.jobsQueue);
+    await rabbit.takeAllJobs(queue.topology);
   });
 
   it("refuses a schedule over the active-schedules or recipients-per-day quota with FORBIDDEN naming it, and stores nothing", async () => {
@@ -122,6 +122,6 @@ describe.skipIf(!up)("quotas and limits over HTTP", () => {
       message: expect.stringContaining("QUOTA_RECIPIENTS_PER_DAY"),
     });
     await expect(client.schedules.sendTest.mutate({ id: s.id, to: ["x@example.com"] })).resolves.toMatchObject({ kind: "test" });
-    await rabbit.takeAll(queue.topology.jobsQueue);
+    await rabbit.takeAllJobs(queue.topology);
   });
 });
