@@ -16,6 +16,7 @@ export const ENV_DEFAULTS = envSchema.parse({});
 
 /** The RabbitMQ queue the workers consume, as the tick and worker declare it. */
 export const REPORT_JOBS_QUEUE = topologyFor().jobsQueue;
+export const REPORT_JOBS_PRIORITY_QUEUE = topologyFor().priorityQueue;
 
 /** The longest each long-running process takes to stop after SIGTERM. */
 export const SHUTDOWN_GRACE_MS = { api: API_SHUTDOWN_GRACE_MS, worker: WORKER_SHUTDOWN_GRACE_MS };

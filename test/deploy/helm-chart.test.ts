@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseEnv } from "../../src/config/env.js";
-import { CLI_COMMANDS, ENV_DEFAULTS, ENV_NAMES, REPORT_JOBS_QUEUE, SECRET_ENV_NAMES, SHUTDOWN_GRACE_MS, WORKER_ROUTES } from "./code-facts.js";
+import { CLI_COMMANDS, ENV_DEFAULTS, ENV_NAMES, REPORT_JOBS_PRIORITY_QUEUE, REPORT_JOBS_QUEUE, SECRET_ENV_NAMES, SHUTDOWN_GRACE_MS, WORKER_ROUTES } from "./code-facts.js";
 import { imageUser } from "./dockerfile.js";
 import { HelmError, VALUES_FILES, chartNotes, lintChart, loadChart, renderChart, type Rendered } from "./helm-chart.js";
 import { findUnknownFields, validateWithModels } from "./kubernetes-schema.js";
@@ -548,12 +548,13 @@ describe("the chart agrees with the code", () => {
     for (const rule of spec.ingress) for (const p of rule.ports) expect(portNames).toContain(p.port);
   });
 
-  it("KEDA scales the worker Deployment on the queue the code declares, with the broker URL from the Secret", () => {
+  it("KEDA scales the worker Deployment on the queues the code declares (both lanes), with the broker URL from the Secret", () => {
     expect((chart.values.worker as any).keda.queueName).toBe(REPORT_JOBS_QUEUE);
     const scaled = findObject(everything.objects, "ScaledObject", "market-reports-worker");
     const spec = scaled.spec as any;
     expect(spec.scaleTargetRef.name).toBe(findObject(everything.objects, "Deployment", "market-reports-worker").metadata.name);
     expect(spec.triggers[0]).toMatchObject({ type: "rabbitmq", metadata: { queueName: REPORT_JOBS_QUEUE, mode: "QueueLength" } });
+    expect(spec.triggers[1]).toMatchObject({ type: "rabbitmq", metadata: { queueName: REPORT_JOBS_PRIORITY_QUEUE, mode: "QueueLength" } });
     const auth = findObject(everything.objects, "TriggerAuthentication", spec.triggers[0].authenticationRef.name);
     const ref = (auth.spec as any).secretTargetRef[0];
     expect(ref).toMatchObject({ parameter: "host", key: "AMQP_URL" });
