@@ -85,7 +85,7 @@ export function brokerHandle(url: string, prefix: string | undefined, retryDelay
     }
     return found;
   };
-  const allQueues = [topology.jobsQueue, topology.deadQueue, ...retryQueues];
+  const allQueues = [topology.jobsQueue, topology.priorityQueue, topology.deadQueue, ...retryQueues];
 
   return {
     topology,
@@ -101,10 +101,17 @@ export function brokerHandle(url: string, prefix: string | undefined, retryDelay
     depths: () =>
       withChannel(async (channel) => {
         const jobs = await channel.checkQueue(topology.jobsQueue);
+        const priority = await channel.checkQueue(topology.priorityQueue);
         const dead = await channel.checkQueue(topology.deadQueue);
         const retry: Record<string, number> = {};
         for (const queue of retryQueues) retry[queue] = (await channel.checkQueue(queue)).messageCount;
-        return { jobs: jobs.messageCount, retry, dead: dead.messageCount, jobsConsumers: jobs.consumerCount };
+        // Both job lanes together: a worker consumes each.
+        return {
+          jobs: jobs.messageCount + priority.messageCount,
+          retry,
+          dead: dead.messageCount,
+          jobsConsumers: Math.min(jobs.consumerCount, priority.consumerCount),
+        };
       }),
     deadLetters: () =>
       withChannel(async (channel) =>
@@ -116,7 +123,7 @@ export function brokerHandle(url: string, prefix: string | undefined, retryDelay
     waitingRunIds: () =>
       withChannel(async (channel) => {
         const ids: string[] = [];
-        for (const queue of [topology.jobsQueue, ...retryQueues]) {
+        for (const queue of [topology.jobsQueue, topology.priorityQueue, ...retryQueues]) {
           for (const m of await peek(channel, queue)) ids.push(String(m.properties.messageId));
         }
         return ids;
