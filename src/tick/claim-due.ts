@@ -43,36 +43,29 @@ export interface ClaimedBatch {
  * answer. `nextByTiming` caches it across the batches of one tick (same `now`), so nextRunAt's
  * zone arithmetic runs once per distinct timing rather than once per schedule.
  *
- * `roundRobin` claims across accounts in turns — every account's oldest due schedule, then every
- * account's second, and so on — instead of oldest first, so one account with thousands due
- * cannot fill the batch (and the queue ahead of everyone else). The runs come back in that order.
- * The turns are numbered over all due schedules, locked or not, so lanes claiming side by side
- * continue the same order rather than each starting their own.
+ * With `ids` (from listFairShare) it claims those schedules, in that order, if they are still
+ * due and not locked, instead of the oldest due ones; the runs come back in the same order.
  */
 export async function claimDueBatch(
   db: Kysely<Database>,
   now: Date,
   limit: number,
   nextByTiming: Map<string, string> = new Map(),
-  options: { roundRobin?: boolean } = {},
+  options: { ids?: readonly string[] } = {},
 ): Promise<ClaimedBatch> {
   const nowIso = now.toISOString();
   return withSystem(db, async (trx) => {
     // Joining a few thousand ids against the whole table: always by primary key. The planner's
     // default page costs would pick a hash join over a full scan once the table is large.
     await sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(trx);
-    const { rows } = options.roundRobin
+    const { rows } = options.ids
       ? await sql<LockedRow>`
           SELECT s.id, s.cadence, s.weekly_dow, s.monthly_dom, s.send_hour, s.send_minute, s.timezone,
                  floor(extract(epoch FROM s.next_run_at) * 1000)::float8 AS slot_ms
-          FROM (
-            SELECT id, next_run_at, row_number() OVER (PARTITION BY account_id ORDER BY next_run_at, id) AS turn
-            FROM schedules
-            WHERE active AND next_run_at <= ${nowIso}::timestamptz
-          ) due
-          JOIN schedules s ON s.id = due.id
+          FROM unnest(${plainArrayLiteral(options.ids)}::uuid[]) WITH ORDINALITY AS wanted(id, turn)
+          JOIN schedules s ON s.id = wanted.id
           WHERE s.active AND s.next_run_at <= ${nowIso}::timestamptz
-          ORDER BY due.turn, due.next_run_at, due.id
+          ORDER BY wanted.turn
           LIMIT ${limit}
           FOR UPDATE OF s SKIP LOCKED`.execute(trx)
       : await sql<LockedRow>`
@@ -143,6 +136,26 @@ export async function claimDueBatch(
       }
     }
     return { claimed: n, runs, failed };
+  });
+}
+
+/**
+ * The fair share of a tick: the ids of each account's `perAccount` oldest due schedules, in turns
+ * across accounts — every account's oldest, then every account's second, and so on — so that one
+ * account with thousands due cannot fill the first batches, and the head of the queue, ahead of
+ * everyone else. A plain read (no locks); claimDueBatch locks what is still due of it.
+ */
+export async function listFairShare(db: Kysely<Database>, now: Date, perAccount: number): Promise<string[]> {
+  return withSystem(db, async (trx) => {
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM (
+        SELECT id, next_run_at, row_number() OVER (PARTITION BY account_id ORDER BY next_run_at, id) AS turn
+        FROM schedules
+        WHERE active AND next_run_at <= ${now.toISOString()}::timestamptz
+      ) due
+      WHERE turn <= ${perAccount}
+      ORDER BY turn, next_run_at, id`.execute(trx);
+    return rows.map((r) => r.id);
   });
 }
 

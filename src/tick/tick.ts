@@ -3,7 +3,6 @@ import type { Database } from "../db/database.js";
 import type { Logger } from "../log/logger.js";
 import type { JobQueue, PublishFailure } from "../queue/job-queue.js";
 import { publishRuns } from "../runs/publish-runs.js";
-import type { RunToPublish } from "../runs/run-job.js";
 import { probe, recoverPending } from "./recover-pending.js";
 import { RECOVERY_GRACE_MS, emptySummary, logFinished, logFound, type TickSummary } from "./tick-report.js";
 
@@ -26,9 +25,9 @@ export interface TickOptions {
   /** Claim-and-publish loops running side by side (each with its own connection). */
   lanes?: number;
   /**
-   * Fairness between accounts (TICK_FAIR_SHARE): claim round-robin across accounts, and publish
-   * each account's first `fairShare` runs of this tick to the queue's priority lane. 0: oldest
-   * first, one lane. Default DEFAULT_FAIR_SHARE.
+   * Fairness between accounts (TICK_FAIR_SHARE): claim each account's oldest `fairShare` due
+   * schedules first, in turns across accounts, and publish them to the queue's priority lane;
+   * then the rest, oldest first. 0: oldest first, one lane. Default DEFAULT_FAIR_SHARE.
    */
   fairShare?: number;
   recoveryGraceMs?: number;
@@ -49,10 +48,11 @@ export const DEFAULT_FAIR_SHARE = 10;
  * them in the same transaction. A broker failure stops further claiming, so an outage does not
  * pile up pending runs.
  *
- * Fair between accounts (fairShare > 0): batches are claimed in turns across accounts, and each
- * account's first fairShare runs go to the priority lane, which workers take before the ordinary
- * one. An account with one report due gets it in the first batch and at the head of the queue,
- * however large another account's backlog — this tick's or one still queued from earlier ones.
+ * Fair between accounts (fairShare > 0): each account's oldest fairShare due schedules are
+ * claimed first, in turns across accounts, and go to the priority lane, which workers take before
+ * the ordinary one; the rest follow oldest first. An account with one report due gets it in the
+ * first batch and at the head of the queue, however large another account's backlog — this
+ * tick's or one still queued from earlier ones.
  */
 export async function runTick(options: TickOptions): Promise<TickSummary> {
   const started = Date.now();
@@ -97,29 +97,32 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
   }
   if (due === 0) return finish();
 
-  const { claimDueBatch } = await import("./claim-due.js");
+  const { claimDueBatch, listFairShare } = await import("./claim-due.js");
   const nextByTiming = new Map<string, string>();
   const fairShare = options.fairShare ?? DEFAULT_FAIR_SHARE;
-  const publishedPerAccount = new Map<string, number>();
-  const priorityRuns = (runs: readonly RunToPublish[]): Set<string> => {
-    const ids = new Set<string>();
-    for (const run of runs) {
-      const n = (publishedPerAccount.get(run.account_id) ?? 0) + 1;
-      publishedPerAccount.set(run.account_id, n);
-      if (n <= fairShare) ids.add(run.id);
-    }
-    return ids;
-  };
   let reserved = 0;
   let drained = false;
   let brokerFailed = false;
   let crash: unknown;
   const stopClaiming = () => drained || brokerFailed || crash !== undefined || reserved >= limit;
 
+  // The fair share first: each account's oldest `fairShare` due schedules, in turns across
+  // accounts, claimed by id and published to the priority lane. Ranked once per tick (ranking
+  // every batch would sort the whole backlog each time). Everything else follows oldest first.
+  let fairIds: readonly string[] = [];
+  if (fairShare > 0) {
+    try {
+      fairIds = await listFairShare(db, now, fairShare);
+    } catch (err) {
+      crash = err;
+    }
+  }
+  let fairCursor = 0;
+
   // Each lane claims a batch, publishes it, marks it, and goes again. Lanes overlap one batch's
   // claim with another's publish (and use a second Postgres backend), so the broker keeps
   // receiving while the database works; SKIP LOCKED keeps their batches disjoint.
-  const lane = async () => {
+  const lane = async (phase: "fair" | "oldest-first") => {
     while (!stopClaiming()) {
       if (Date.now() >= deadline) {
         if (!summary.budgetExhausted) {
@@ -128,11 +131,18 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
         }
         return;
       }
-      const size = Math.min(batchSize, limit - reserved);
+      let size = Math.min(batchSize, limit - reserved);
+      let ids: readonly string[] | undefined;
+      if (phase === "fair") {
+        ids = fairIds.slice(fairCursor, fairCursor + size);
+        fairCursor += ids.length;
+        if (ids.length === 0) return;
+        size = ids.length;
+      }
       reserved += size;
       let batch;
       try {
-        batch = await claimDueBatch(db, now, size, nextByTiming, { roundRobin: fairShare > 0 });
+        batch = await claimDueBatch(db, now, size, nextByTiming, { ids });
       } catch (err) {
         crash ??= err;
         return;
@@ -144,10 +154,11 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
         logger.error({ schedule_id: f.scheduleId, run_id: f.runId, error: f.error }, "schedule failed; retrying it tomorrow");
       }
       // Fewer than asked: nothing else is due and unlocked (another lane or tick holds the rest).
-      if (batch.claimed < size) drained = true;
+      // (A fair batch's missing rows were merely taken by another tick.)
+      if (phase === "oldest-first" && batch.claimed < size) drained = true;
       if (batch.runs.length === 0) continue;
       try {
-        const outcome = await publishRuns(db, queue, batch.runs, { priority: priorityRuns(batch.runs) });
+        const outcome = await publishRuns(db, queue, batch.runs, { priority: phase === "fair" });
         summary.published += outcome.queued.length;
         noteUnpublished(outcome.failed);
         if (outcome.failed.some((f) => !f.permanent)) brokerFailed = true;
@@ -157,7 +168,11 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
       }
     }
   };
-  await Promise.all(Array.from({ length: options.lanes ?? DEFAULT_LANES }, lane));
+  const lanes = options.lanes ?? DEFAULT_LANES;
+  // One phase after the other: an oldest-first lane starting early could lock (and send to the
+  // ordinary lane) a schedule of the fair share before its fair batch gets to it.
+  await Promise.all(Array.from({ length: lanes }, () => lane("fair")));
+  await Promise.all(Array.from({ length: lanes }, () => lane("oldest-first")));
   if (crash !== undefined) throw crash;
   return finish();
 }
