@@ -71,7 +71,8 @@ async function main() {
     const summary = await runTick({ db, queue, logger, now, budgetMs: 600_000, batchSize: BATCH });
     const oursMs = performance.now() - t0;
     await queue.close();
-    const onQueue = await countMessages(`${oursPrefix}.report-jobs`);
+    // Both lanes: each account's fair share (TICK_FAIR_SHARE) is in the priority one.
+    const onQueue = (await countMessages(`${oursPrefix}.report-jobs`)) + (await countMessages(`${oursPrefix}.report-jobs.priority`));
     if (onQueue !== N) throw new Error(`ours: the queue holds ${onQueue} messages, expected ${N}`);
     if (summary.claimed !== N || summary.published !== N || summary.unpublished !== 0) {
       throw new Error(`tick did not drain the backlog: ${JSON.stringify(summary)}`);
