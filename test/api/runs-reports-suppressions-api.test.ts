@@ -8,7 +8,7 @@ import { createLocalObjectStore } from "../../src/storage/local-object-store.js"
 import { SEED_CREATE_BODY, startTestApi, type TestApi } from "../support/api.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 

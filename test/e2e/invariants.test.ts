@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
 import { brokerHandle, type BrokerHandle } from "./harness/broker.js";
 import { checkInvariants, type InvariantContext } from "./harness/invariants.js";
-import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "./harness/s3-server.js";
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server.js";
 import { seedSchedules, type Seed } from "./harness/seed-schedules.js";
 import { startSmtpRecorder, type SmtpRecorder } from "./harness/smtp-recorder.js";
 

@@ -11,7 +11,7 @@ import { createOutboxTransport } from "../../src/email/outbox-transport.js";
 import { createMailTransport } from "../../src/email/select-mail-transport.js";
 import { createLogger } from "../../src/log/logger.js";
 import { reportEmailInput } from "./report-email-fixture.js";
-import { startSmtpServer } from "./smtp-test-server.js";
+import { startSmtpServer } from "../support/smtp-server.js";
 
 const logger = createLogger("silent");
 

@@ -10,7 +10,7 @@ import { connectDatabase, type DatabaseHandle } from "../../src/db/connect.js";
 import { brokerHandle, type BrokerHandle } from "../e2e/harness/broker.js";
 import { REPO_ROOT } from "../e2e/harness/cli-process.js";
 import { freePort } from "../e2e/harness/e2e-system.js";
-import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server.js";
 import { startSmtpRecorder, type SmtpRecorder } from "../e2e/harness/smtp-recorder.js";
 import { AMQP_URL, POSTGRES_URL } from "../support/services.js";
 import { CLUSTER_FLAGS, envFlags, podman, podmanOk } from "./podman.js";

@@ -4,7 +4,7 @@ import { topologyFor } from "../../src/queue/rabbitmq-topology.js";
 import { PermanentJobError, type Delivery } from "../../src/queue/job-queue.js";
 import { AMQP_URL, rabbitUp } from "../support/services.js";
 import { CONTRACT_RETRY_DELAYS_MS, describeJobQueueContract, sampleJob, waitFor } from "./job-queue-contract.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "./rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 
 const up = await rabbitUp();
 

@@ -6,7 +6,7 @@ import { createRabbitQueue } from "../../src/queue/rabbitmq-queue.js";
 import { reconnectingPublisher } from "../../src/queue/reconnecting-publisher.js";
 import type { ReportJob } from "../../src/queue/report-job.js";
 import { AMQP_URL, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix } from "./rabbit-support.js";
+import { openSideChannel, uniquePrefix } from "../support/rabbit-side-channel.js";
 
 const up = await rabbitUp();
 

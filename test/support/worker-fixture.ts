@@ -12,11 +12,11 @@ import { createObjectStore } from "../../src/storage/select-object-store.js";
 import type { ObjectStore } from "../../src/storage/object-store.js";
 import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
 import { createSmtpTransport } from "../../src/email/smtp-transport.js";
-import { startSmtpServer, type TestSmtpServer } from "../email/smtp-test-server.js";
-import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
+import { startSmtpServer, type TestSmtpServer } from "./smtp-server.js";
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "./s3-server.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { AMQP_URL } from "./services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "./rabbit-side-channel.js";
 
 export const FIXTURE_SECRET = "worker-test-unsubscribe-secret-0123456789";
 export const FIXTURE_LINK_SECRET = "worker-test-report-link-secret-0123456789";

@@ -7,7 +7,7 @@ import { RunConflictError, RunScheduleNotFoundError, createManualRun } from "../
 import { publishRuns } from "../../src/runs/publish-runs.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import { insertAccount, insertSchedule, nextRunOf, runsOf } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());

@@ -10,7 +10,7 @@ import { runTickCommand } from "../../src/commands/tick-command.js";
 import { TICK_ROLE } from "../../src/tick/tick-report.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import { countRuns, insertAccount, insertDueSchedules, insertSchedule, nextRunOf } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());

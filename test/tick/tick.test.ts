@@ -9,7 +9,7 @@ import { FAILED_SCHEDULE_RETRY_MS } from "../../src/tick/claim-due.js";
 import { nextRunAt } from "../../src/time/next-run-at.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import {
   countRuns,
   insertAccount,

@@ -8,11 +8,11 @@ import { findChromium } from "../../src/pdf/find-chromium.js";
 import { jobForRun, scheduleParams } from "../../src/runs/run-job.js";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import pino from "pino";
-import { startSmtpServer, unusedPort, type TestSmtpServer } from "../email/smtp-test-server.js";
+import { startSmtpServer, unusedPort, type TestSmtpServer } from "../support/smtp-server.js";
 import { readLog, spawnCli, type CliProcess } from "../e2e/harness/cli-process.js";
-import { startS3Server, type S3Server } from "../e2e/harness/s3-server.js";
+import { startS3Server, type S3Server } from "../support/s3-server.js";
 import { localServicesEnv } from "../support/worker-fixture.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
 

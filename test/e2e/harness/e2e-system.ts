@@ -13,7 +13,7 @@ import { brokerHandle, lockDefaultTopology, processesHonourAmqpPrefix, type Brok
 import { killTree, spawnCli, stopProcess, type CliProcess } from "./cli-process.js";
 import { FAKE_SIMPLYRETS_CREDENTIALS, startFakeSimplyRets, type FakeSimplyRets } from "./fake-simplyrets.js";
 import { checkInvariants, describeReport, type Expectations, type InvariantReport } from "./invariants.js";
-import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "./s3-server.js";
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../../support/s3-server.js";
 import { seedSchedules, type Seed, type SeedOptions } from "./seed-schedules.js";
 import { startSmtpRecorder, type SmtpRecorder } from "./smtp-recorder.js";
 import { tickLauncher, type TickLauncher } from "./tick-cron.js";

@@ -7,7 +7,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
 import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
 import type { BrokerHandle } from "./broker.js";
-import type { S3Server } from "./s3-server.js";
+import type { S3Server } from "../../support/s3-server.js";
 import type { Seed } from "./seed-schedules.js";
 import { normalizeMessageId, type ParsedEmail, type SmtpRecorder } from "./smtp-recorder.js";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import amqp, { type Channel, type ChannelModel } from "amqplib";
 import { deleteTopology, topologyFor, type Topology } from "../../src/queue/rabbitmq-topology.js";
-import { AMQP_URL } from "../support/services.js";
+import { AMQP_URL } from "./services.js";
 
 /** A prefix of its own for one test's exchanges and queues. */
 export function uniquePrefix(label: string): string {
