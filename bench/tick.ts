@@ -24,9 +24,9 @@ import {
   BENCH_AMQP_URL,
   createScratchDatabase,
   deleteScratchTopologies,
-  insertDueSchedules,
   scratchPrefix,
 } from "./support/tick-fixtures.js";
+import { insertAccounts, insertDueSchedules } from "../test/support/schedules.js";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,7 +60,9 @@ async function main() {
     const db = scratch.handle.db;
     const now = new Date();
     log(`inserting ${N} due schedules…`);
-    await insertDueSchedules(db, N, now);
+    const accounts = await insertAccounts(db, 500);
+    await insertDueSchedules(db, accounts, N, now);
+    await sql`VACUUM ANALYZE schedules`.execute(db);
 
     // ours
     const oursPrefix = scratchPrefix("ours");
@@ -117,7 +119,8 @@ async function main() {
     await deleteScratchTopologies(prefixes.splice(0));
 
     // reference: the seed's loop, one schedule at a time
-    await insertDueSchedules(db, REFERENCE_N, new Date());
+    await insertDueSchedules(db, accounts, REFERENCE_N, new Date());
+    await sql`VACUUM ANALYZE schedules`.execute(db);
     const refPrefix = scratchPrefix("ref");
     prefixes.push(refPrefix);
     const refQueue = await createRabbitQueue({ url: BENCH_AMQP_URL, prefix: refPrefix });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/pdf/find-chromium.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
-import { insertSchedule, startWorkerFixture, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
+import { insertSchedule } from "../support/schedules.js";
+import { startWorkerFixture, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
 
 const up = (await postgresUp()) && (await rabbitUp());

@@ -5,7 +5,8 @@ import { createApiApp, listen, type RunningServer } from "../../src/api/server.j
 import { findChromium } from "../../src/pdf/find-chromium.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
 import { unusedPort } from "../support/smtp-server.js";
-import { insertSchedule, startWorkerFixture, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
+import { insertSchedule } from "../support/schedules.js";
+import { startWorkerFixture, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
 
 const up = (await postgresUp()) && (await rabbitUp());

@@ -18,7 +18,7 @@ import {
 import { uuidV7 } from "../../src/tick/claim-due.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { postgresUp } from "../support/services.js";
-import { insertAccount, insertSchedule } from "../tick/fixtures.js";
+import { insertAccount, insertSchedule } from "../support/schedules.js";
 
 const up = await postgresUp();
 

@@ -113,31 +113,6 @@ export async function startWorkerFixture(options: {
   };
 }
 
-export async function insertSchedule(
-  db: Kysely<Database>,
-  accountId: string,
-  values: Partial<{ name: string; report_type: string; city: string | null; zip_codes: string[]; recipients: string[]; include_attachment: boolean; lookback_days: number }> = {},
-): Promise<string> {
-  const row = await db
-    .insertInto("schedules")
-    .values({
-      account_id: accountId,
-      name: values.name ?? "Weekly Market Snapshot",
-      report_type: values.report_type ?? "market_snapshot",
-      city: values.city === undefined ? "San Diego" : values.city,
-      zip_codes: values.zip_codes ?? ["92101", "92103"],
-      lookback_days: values.lookback_days ?? 30,
-      cadence: "weekly",
-      weekly_dow: 1,
-      recipients: values.recipients ?? ["ana@example.com", "ben@example.com"],
-      include_attachment: values.include_attachment ?? false,
-      next_run_at: new Date(Date.now() + 7 * 86_400_000),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 export async function waitForFinalRun(db: Kysely<Database>, runId: string, timeoutMs = 60_000): Promise<ScheduleRun> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -5,7 +5,8 @@ import type { ReportJob } from "../../src/queue/report-job.js";
 import { startMinuteTicker } from "../../src/tick/dev-ticker.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { postgresUp } from "../support/services.js";
-import { countRuns, insertAccount, insertSchedule, silentLogger } from "./fixtures.js";
+import { insertAccount, insertSchedule } from "../support/schedules.js";
+import { countRuns, silentLogger } from "./fixtures.js";
 
 const up = await postgresUp();
 

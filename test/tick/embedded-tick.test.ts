@@ -5,7 +5,8 @@ import { createInProcessQueue, type InProcessQueue } from "../../src/queue/in-pr
 import type { ReportJob } from "../../src/queue/report-job.js";
 import { RunConflictError, createManualRun } from "../../src/runs/manual-run.js";
 import { runTick } from "../../src/tick/tick.js";
-import { countRuns, insertAccount, insertSchedule, nextRunOf, runsOf, silentLogger } from "./fixtures.js";
+import { insertAccount, insertSchedule } from "../support/schedules.js";
+import { countRuns, nextRunOf, runsOf, silentLogger } from "./fixtures.js";
 
 /** `npm start` on a fresh machine: PGlite and the in-process queue, the same tick and runNow. */
 describe("tick and runNow on the embedded defaults (PGlite, in-process queue)", () => {

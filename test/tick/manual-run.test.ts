@@ -8,7 +8,8 @@ import { publishRuns } from "../../src/runs/publish-runs.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
-import { insertAccount, insertSchedule, nextRunOf, runsOf } from "./fixtures.js";
+import { insertAccount, insertSchedule } from "../support/schedules.js";
+import { nextRunOf, runsOf } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 

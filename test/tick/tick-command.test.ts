@@ -11,7 +11,8 @@ import { TICK_ROLE } from "../../src/tick/tick-report.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
-import { countRuns, insertAccount, insertDueSchedules, insertSchedule, nextRunOf } from "./fixtures.js";
+import { insertAccount, insertDueSchedules, insertSchedule } from "../support/schedules.js";
+import { countRuns, nextRunOf } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 const run = promisify(execFile);
@@ -73,7 +74,7 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
 
   it("drains what is due and prints the summary line", async () => {
     const account = await insertAccount(tdb.handle.db);
-    await insertDueSchedules(tdb.handle.db, account, 25, new Date());
+    await insertDueSchedules(tdb.handle.db, [account], 25, new Date());
     const r = await invoke([]);
     expect(r.stderr).toEqual([]);
     expect(r.code).toBe(0);
@@ -105,7 +106,7 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
 
   it("--limit claims at most N", async () => {
     const account = await insertAccount(tdb.handle.db);
-    await insertDueSchedules(tdb.handle.db, account, 5, new Date());
+    await insertDueSchedules(tdb.handle.db, [account], 5, new Date());
     const r = await invoke(["--limit", "3"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout[0])).toMatchObject({ due: 5, claimed: 3, published: 3 });
@@ -123,7 +124,7 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
 
   it("exits 1 with one line when RabbitMQ is unreachable, claiming nothing; a later tick finishes", async () => {
     const account = await insertAccount(tdb.handle.db);
-    await insertDueSchedules(tdb.handle.db, account, 10, new Date());
+    await insertDueSchedules(tdb.handle.db, [account], 10, new Date());
     const down = await invoke([], { AMQP_URL: "amqp://guest:guest@127.0.0.1:1" });
     expect(down.code).toBe(1);
     expect(down.stdout).toEqual([]);
@@ -157,7 +158,7 @@ describe.skipIf(!up)("market-reports tick (runTickCommand)", () => {
 
   it("runs as its own process: exit code, summary line, nothing else on stdout but logs", async () => {
     const account = await insertAccount(tdb.handle.db);
-    await insertDueSchedules(tdb.handle.db, account, 3, new Date());
+    await insertDueSchedules(tdb.handle.db, [account], 3, new Date());
     const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/commands/tick-command.ts"], {
       env: { ...process.env, DATABASE_URL: tdb.url, AMQP_URL, LOG_LEVEL: "silent", AMQP_PREFIX: prefix },
       timeout: 60_000,

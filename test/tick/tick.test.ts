@@ -10,15 +10,8 @@ import { nextRunAt } from "../../src/time/next-run-at.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
-import {
-  countRuns,
-  insertAccount,
-  insertDueSchedules,
-  insertSchedule,
-  nextRunOf,
-  runsOf,
-  silentLogger,
-} from "./fixtures.js";
+import { insertAccount, insertDueSchedules, insertSchedule } from "../support/schedules.js";
+import { countRuns, nextRunOf, runsOf, silentLogger } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 
@@ -101,6 +94,7 @@ describe.skipIf(!up)("tick", () => {
         include_attachment: true,
         lookback_days: 90,
         recipients: ["a@example.com", "b@example.com"],
+        filters: JSON.stringify({ min_price: 500000 }),
       });
 
       const summary = await tick(now);
@@ -125,7 +119,7 @@ describe.skipIf(!up)("tick", () => {
         filters: { min_price: 500000 },
         schedule_id: monthly,
         timezone: "UTC",
-        name: "Weekly Snapshot",
+        name: "Market Snapshot",
         recipients: ["a@example.com", "b@example.com"],
         include_attachment: true,
       };
@@ -248,7 +242,7 @@ describe.skipIf(!up)("tick", () => {
   it("eight ticks at once over 5,000 due schedules: exactly one run and one message per slot", async () => {
     const account = await insertAccount(db());
     const now = new Date();
-    await insertDueSchedules(db(), account, 5_000, now);
+    await insertDueSchedules(db(), [account], 5_000, now);
     const handles = await Promise.all(
       Array.from({ length: 8 }, () => connectDatabase({ databaseUrl: tdb.url, poolSize: 3 })),
     );
@@ -300,7 +294,7 @@ describe.skipIf(!up)("tick", () => {
     it("republishes runs a tick committed but died before publishing, once, after the grace", async () => {
       const account = await insertAccount(db());
       const now = new Date();
-      await insertDueSchedules(db(), account, 30, now);
+      await insertDueSchedules(db(), [account], 30, now);
 
       // The tick "dies" between its commit and its publish (of its one batch: no fair-share batch first).
       await expect(
@@ -329,7 +323,7 @@ describe.skipIf(!up)("tick", () => {
     it("leaves runs pending when the broker goes away mid-tick, and a later tick finishes them", async () => {
       const account = await insertAccount(db());
       const now = new Date();
-      await insertDueSchedules(db(), account, 40, now);
+      await insertDueSchedules(db(), [account], 40, now);
       const doomed = await openQueue(prefix);
       await doomed.close();
 

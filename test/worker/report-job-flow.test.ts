@@ -10,7 +10,8 @@ import { createSampleMarketSource } from "../../src/listings/sample-market.js";
 import { jobForRun } from "../../src/runs/run-job.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
 import { findChromium } from "../../src/pdf/find-chromium.js";
-import { insertSchedule, startWorkerFixture, waitForDeadLetters, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
+import { insertSchedule } from "../support/schedules.js";
+import { startWorkerFixture, waitForDeadLetters, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
@@ -46,7 +47,7 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
     afterAll(async () => fx?.close());
 
     it("publish → run completed, PDF and HTML in the bucket, report_runs row, one email per recipient", async () => {
-      const scheduleId = await insertSchedule(fx.db, fx.accountId, { name: "Downtown <b>Weekly</b>" });
+      const scheduleId = await insertSchedule(fx.db, fx.accountId, { name: "Downtown <b>Weekly</b>", recipients: ["ana@example.com", "ben@example.com"] });
       const queued = await createManualRun(fx.db, fx.queue, { accountId: fx.accountId, scheduleId, kind: "manual" });
       expect(["queued", "running", "completed"]).toContain(queued.status);
       const done = await waitForFinalRun(fx.db, queued.id);
