@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { postgresUp, rabbitUp } from "../support/services.js";
 import { chromiumAvailable, killTickBetweenCommitAndPublish, launchTicksAtOnce, whenFinalReaches } from "./harness/fault-drivers.js";
 import { TICK_INTERVAL_MS, runScenario } from "./harness/run-scenario.js";
@@ -11,7 +11,6 @@ import { TICK_INTERVAL_MS, runScenario } from "./harness/run-scenario.js";
 const servicesUp = (await postgresUp()) && (await rabbitUp()) && chromiumAvailable();
 
 const SMALL = { accounts: 2, schedules: 30 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!servicesUp)("end to end, small: real processes, 30 due schedules", () => {
   it("eight ticks started at the same moment claim each schedule once; every recipient gets one email", async () => {
@@ -36,8 +35,7 @@ describe.skipIf(!servicesUp)("end to end, small: real processes, 30 due schedule
     const { report, fault, system } = await runScenario({
       system: { name: "small worker kills", ...SMALL },
       during: async (s) => {
-        const deadline = Date.now() + 120_000;
-        while (s.smtp.received.length === 0 && Date.now() < deadline) await sleep(100);
+        await vi.waitFor(() => expect(s.smtp.received.length).toBeGreaterThan(0), { timeout: 120_000, interval: 100 });
         const first = s.workers.kill(0);
         await whenFinalReaches(s, Math.ceil(SMALL.schedules / 3), 120_000);
         const second = s.workers.kill(1);

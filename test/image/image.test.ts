@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import pg from "pg";
 import { parse as parseYaml } from "yaml";
@@ -33,7 +34,6 @@ const containerLabel = `market-reports-image-test=${run}`;
 const databaseName = `mr_image_${run}`;
 const amqpPrefix = `mr-image-${run}`;
 const recipient = "client@example.com";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let smtp: SmtpRecorder | undefined;
 let s3: S3Server | undefined;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PermanentJobError, type DeadLetterEvent, type Delivery, type JobQueue } from "../../src/queue/job-queue.js";
 import type { ReportJob } from "../../src/queue/report-job.js";
 
@@ -44,17 +45,8 @@ export function sampleJob(overrides: Partial<ReportJob> = {}): ReportJob {
   };
 }
 
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a contract test waits for a delivery, a retry or a dead letter, polling every 25 ms. */
+export const DELIVERY_WAIT = { timeout: 20_000, interval: 25 };
 
 export function describeJobQueueContract(name: string, createHarness: () => Promise<QueueHarness>): void {
   describe(`JobQueue contract: ${name}`, () => {
@@ -76,7 +68,7 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         prefetch: 4,
         maxAttempts: 3,
       });
-      await waitFor(() => received.length === 1, "the delivery");
+      await vi.waitFor(() => expect(received).toHaveLength(1), DELIVERY_WAIT);
       await consumer.stop();
       expect(received[0].job).toEqual(job);
       expect(received[0].delivery).toEqual({
@@ -107,8 +99,8 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
 
       const seen: string[] = [];
       const consumer = await h.queue.consume(async (j) => void seen.push(j.run_id), { prefetch: 50 });
-      await waitFor(() => seen.length >= 500, "500 deliveries");
-      await settle(200);
+      await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(500), DELIVERY_WAIT);
+      await sleep(200);
       await consumer.stop();
       expect(seen).toHaveLength(500);
       expect(new Set(seen)).toEqual(new Set(jobs.map((j) => j.run_id)));
@@ -125,8 +117,8 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         },
         { prefetch: 1, maxAttempts: 5 },
       );
-      await waitFor(() => attempts.length === 3, "three attempts");
-      await settle(400);
+      await vi.waitFor(() => expect(attempts).toHaveLength(3), DELIVERY_WAIT);
+      await sleep(400);
       await consumer.stop();
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
       expect(new Set(attempts.map((a) => a.finalAttempt))).toEqual(new Set([false]));
@@ -148,11 +140,12 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         },
         { prefetch: 1, maxAttempts: 3, onDeadLetter: (e) => void events.push(e) },
       );
-      const dead = await waitFor(async () => {
+      const dead = await vi.waitFor(async () => {
         const d = await h.deadLetters();
-        return d.length > 0 ? d : undefined;
-      }, "the dead letter");
-      await settle(500);
+        expect(d.length).toBeGreaterThan(0);
+        return d;
+      }, DELIVERY_WAIT);
+      await sleep(500);
       await consumer.stop();
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
       expect(attempts.map((a) => a.finalAttempt)).toEqual([false, false, true]);
@@ -174,11 +167,12 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         },
         { prefetch: 1, maxAttempts: 5, onDeadLetter: (e) => void events.push(e) },
       );
-      const dead = await waitFor(async () => {
+      const dead = await vi.waitFor(async () => {
         const d = await h.deadLetters();
-        return d.length > 0 ? d : undefined;
-      }, "the dead letter");
-      await settle(400);
+        expect(d.length).toBeGreaterThan(0);
+        return d;
+      }, DELIVERY_WAIT);
+      await sleep(400);
       await consumer.stop();
       expect(calls).toBe(1);
       expect(dead.map((d) => d.reason)).toEqual(["schedule was deleted"]);
@@ -197,11 +191,12 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         prefetch: 2,
         onDeadLetter: (e) => void events.push(e),
       });
-      const dead = await waitFor(async () => {
+      const dead = await vi.waitFor(async () => {
         const d = await h.deadLetters();
-        return d.length >= 2 ? d : undefined;
-      }, "two dead letters");
-      await waitFor(() => handled.length === 1, "the valid job");
+        expect(d.length).toBeGreaterThanOrEqual(2);
+        return d;
+      }, DELIVERY_WAIT);
+      await vi.waitFor(() => expect(handled).toHaveLength(1), DELIVERY_WAIT);
       await consumer.stop();
       expect(handled).toEqual([good.run_id]);
       const byBody = new Map(dead.map((d) => [d.body, d.reason]));
@@ -220,13 +215,13 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         async () => {
           active++;
           peak = Math.max(peak, active);
-          await settle(40);
+          await sleep(40);
           active--;
           done++;
         },
         { prefetch: 3 },
       );
-      await waitFor(() => done === 12, "12 jobs");
+      await vi.waitFor(() => expect(done).toBe(12), DELIVERY_WAIT);
       await consumer.stop();
       expect(peak).toBe(3);
     });
@@ -292,13 +287,13 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         },
         { prefetch: 1 },
       );
-      await waitFor(() => started === 1, "the first job");
+      await vi.waitFor(() => expect(started).toBe(1), DELIVERY_WAIT);
       const stopped = consumer.stop();
       setTimeout(release, 100);
       await stopped;
       expect(finished).toBe(1);
       expect(await consumer.ended).toBeUndefined();
-      await settle(200);
+      await sleep(200);
       expect(started).toBe(1);
     });
   });

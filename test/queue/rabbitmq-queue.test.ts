@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import { topologyFor } from "../../src/queue/rabbitmq-topology.js";
 import { PermanentJobError, type Delivery } from "../../src/queue/job-queue.js";
 import { AMQP_URL, rabbitUp } from "../support/services.js";
-import { CONTRACT_RETRY_DELAYS_MS, describeJobQueueContract, sampleJob, waitFor } from "./job-queue-contract.js";
+import { CONTRACT_RETRY_DELAYS_MS, DELIVERY_WAIT, describeJobQueueContract, sampleJob } from "./job-queue-contract.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 
 const up = await rabbitUp();
@@ -126,13 +126,13 @@ describe.skipIf(!up)("RabbitMQ job queue", () => {
       },
       { prefetch: 1 },
     );
-    await waitFor(() => taken, "the first delivery");
+    await vi.waitFor(() => expect(taken).toBe(true), DELIVERY_WAIT);
     await doomed.close();
 
     const survivor = await newQueue(prefix);
     const deliveries: Delivery[] = [];
     const consumer = await survivor.consume(async (_j, d) => void deliveries.push(d), { prefetch: 1, maxAttempts: 5 });
-    await waitFor(() => deliveries.length === 1, "the redelivery");
+    await vi.waitFor(() => expect(deliveries).toHaveLength(1), DELIVERY_WAIT);
     await consumer.stop();
     expect(deliveries[0]).toMatchObject({ runId: job.run_id, attempt: 2, redelivered: true });
   });

@@ -10,11 +10,3 @@ export const FINAL_TIMEOUT_MS = 20 * 60_000;
 export const TEST_TIMEOUT_MS = 30 * 60_000;
 
 export const fullSuiteServicesUp = async () => (await postgresUp()) && (await rabbitUp()) && chromiumAvailable();
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `check` holds (polling), or gives up after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check()) && Date.now() < deadline) await sleep(200);
-}

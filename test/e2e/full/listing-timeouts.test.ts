@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { faultWindow } from "../harness/fault-drivers.js";
 import { runScenario } from "../harness/run-scenario.js";
-import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp, until } from "./full-size.js";
+import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp } from "./full-size.js";
+import { waitUntil } from "../../support/wait-until.js";
 
 const up = await fullSuiteServicesUp();
 
@@ -10,7 +11,7 @@ describe.skipIf(!up)("e2e fault 7: the listing source timing out", () => {
     const { report, system } = await runScenario({
       system: { name: "full listing timeouts", ...FULL, listings: "fake-simplyrets" },
       during: async (s) => {
-        await until(() => (s.simplyrets?.answered ?? 0) > 0);
+        await waitUntil(() => (s.simplyrets?.answered ?? 0) > 0, { timeoutMs: 300_000, what: "no listing request answered" });
         await faultWindow(
           () => s.simplyrets!.setHanging(true),
           () => s.simplyrets!.setHanging(false),

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { prepareApiProbe } from "../harness/api-probe.js";
 import { canRestartPostgres, restartPostgres, traceReadiness, whenFinalReaches } from "../harness/fault-drivers.js";
 import { runScenario } from "../harness/run-scenario.js";
-import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp, until } from "./full-size.js";
+import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp } from "./full-size.js";
+import { waitUntil } from "../../support/wait-until.js";
 
 // Restarting the cluster drops every connection on the machine: only in this suite, never in npm test.
 const up = (await fullSuiteServicesUp()) && (await canRestartPostgres());
@@ -16,7 +17,7 @@ describe.skipIf(!up)("e2e fault 8: Postgres restarted", () => {
         const trace = traceReadiness(s.apiUrl);
         await whenFinalReaches(s, FULL.schedules / 5);
         await restartPostgres();
-        await until(async () => trace.statuses[trace.statuses.length - 1] === 200, 120_000);
+        await waitUntil(() => trace.statuses[trace.statuses.length - 1] === 200, { timeoutMs: 120_000, what: "the API never answered 200 again" });
         const atRecovery = (await s.progress().catch(() => undefined))?.final ?? 0;
         await whenFinalReaches(s, atRecovery + 50, 300_000);
         await trace.stop();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { faultWindow } from "../harness/fault-drivers.js";
 import { runScenario } from "../harness/run-scenario.js";
-import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp, until } from "./full-size.js";
+import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp } from "./full-size.js";
+import { waitUntil } from "../../support/wait-until.js";
 
 const up = await fullSuiteServicesUp();
 
@@ -10,7 +11,7 @@ describe.skipIf(!up)("e2e fault 6: S3 refusing uploads", () => {
     const { report, system } = await runScenario({
       system: { name: "full s3 refusals", ...FULL },
       during: async (s) => {
-        await until(() => s.s3.uploads.passed > 0);
+        await waitUntil(() => s.s3.uploads.passed > 0, { timeoutMs: 300_000, what: "no report uploaded" });
         await faultWindow(
           () => s.s3.refuseUploads(0.5),
           () => s.s3.refuseUploads(0),

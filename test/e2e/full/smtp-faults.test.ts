@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { faultWindow } from "../harness/fault-drivers.js";
 import { TICK_INTERVAL_MS, runScenario } from "../harness/run-scenario.js";
-import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp, until } from "./full-size.js";
+import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp } from "./full-size.js";
+import { waitUntil } from "../../support/wait-until.js";
 
 const up = await fullSuiteServicesUp();
 
@@ -18,7 +19,7 @@ describe.skipIf(!up)("e2e fault 5: SMTP refusing", () => {
         rejected = target.recipients[1];
         s.smtp.rejectAddress(rejected);
         s.ticks.startCron(TICK_INTERVAL_MS);
-        await until(() => s.smtp.received.length > 0);
+        await waitUntil(() => s.smtp.received.length > 0, { timeoutMs: 300_000, what: "no email received" });
         await faultWindow(
           () => s.smtp.setTemporaryFailure(true),
           () => s.smtp.setTemporaryFailure(false),

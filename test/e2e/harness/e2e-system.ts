@@ -3,12 +3,14 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
 import { findChromium } from "../../../src/pdf/find-chromium.js";
 import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
 import { AMQP_URL } from "../../support/services.js";
+import { waitUntil } from "../../support/wait-until.js";
 import { brokerHandle, lockDefaultTopology, processesHonourAmqpPrefix, type BrokerHandle } from "./broker.js";
 import { killTree, spawnCli, stopProcess, type CliProcess } from "./cli-process.js";
 import { FAKE_SIMPLYRETS_CREDENTIALS, startFakeSimplyRets, type FakeSimplyRets } from "./fake-simplyrets.js";
@@ -89,8 +91,6 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Everything a scenario runs against: a fresh database with the seeded accounts and due
@@ -185,9 +185,10 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
     await workers.waitHealthy(90_000);
     if (api) await waitForReady(`${apiUrl}/readyz`, api, 60_000);
     // A worker that ignored AMQP_PREFIX would consume other queues: make sure ours has them all.
-    await waitFor(async () => (await broker.depths()).jobsConsumers >= workerCount, 30_000, () =>
-      `the workers do not consume ${broker.topology.jobsQueue}; see ${logDir}`,
-    );
+    await waitUntil(async () => ((await broker.depths().catch(() => undefined))?.jobsConsumers ?? 0) >= workerCount, {
+      timeoutMs: 30_000,
+      what: `the workers do not consume ${broker.topology.jobsQueue}; see ${logDir}`,
+    });
 
     const db = database.handle.db;
     const scheduleIds = seed.schedules.map((s) => s.id);
@@ -222,20 +223,21 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
       ticks,
       progress,
       async waitUntilAllFinal(timeoutMs) {
-        const deadline = Date.now() + timeoutMs;
-        let last = "";
-        for (;;) {
-          try {
-            const p = await progress();
-            last = JSON.stringify(p);
-            if (p.due === 0 && p.final >= seed.schedules.length && p.open === 0) return;
-          } catch (error) {
-            // Postgres restarting: keep polling.
-            last = `progress query failed: ${(error as Error).message}`;
-          }
-          if (Date.now() > deadline) throw new Error(`[e2e ${options.name}] runs not all final after ${timeoutMs} ms: ${last}; logs in ${logDir}`);
-          await sleep(1_000);
-        }
+        let last: string | undefined;
+        await waitUntil(
+          async () => {
+            try {
+              const p = await progress();
+              last = JSON.stringify(p);
+              return p.due === 0 && p.final >= seed.schedules.length && p.open === 0;
+            } catch (error) {
+              // Postgres restarting: keep polling.
+              last = `progress query failed: ${(error as Error).message}`;
+              return false;
+            }
+          },
+          { timeoutMs, intervalMs: 1_000, what: () => `[e2e ${options.name}] runs not all final: ${last}; logs in ${logDir}` },
+        );
       },
       async settle(drainTimeoutMs = 150_000) {
         await ticks.stopCron();
@@ -264,27 +266,18 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(describe());
-    await sleep(250);
-  }
-}
-
 export async function waitForReady(url: string, proc: CliProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exit) throw new Error(`${proc.name} exited (${proc.exit.code ?? proc.exit.signal}) before it was ready; see ${proc.logFile}`);
-    const status = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
-      (res) => res.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${proc.name} not ready at ${url} after ${timeoutMs} ms; see ${proc.logFile}`);
-    await sleep(250);
-  }
+  await waitUntil(
+    async () => {
+      if (proc.exit) throw new Error(`${proc.name} exited (${proc.exit.code ?? proc.exit.signal}) before it was ready; see ${proc.logFile}`);
+      const status = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+        (res) => res.status,
+        () => 0,
+      );
+      return status === 200;
+    },
+    { timeoutMs, what: `${proc.name} not ready at ${url}; see ${proc.logFile}` },
+  );
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { startAmqpPublishGate } from "./amqp-publish-gate.js";
 import { closeConnectionsOf } from "./broker.js";
@@ -9,7 +10,6 @@ import { CHROMIUM_PATH, type E2eSystem } from "./e2e-system.js";
 import type { TickSummaryLine } from "./tick-cron.js";
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 
 /** Like test/support/services.ts for the browser: skip with one line locally, fail under CI. */
