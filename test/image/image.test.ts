@@ -12,6 +12,7 @@ import { brokerHandle, type BrokerHandle } from "../e2e/harness/broker.js";
 import { REPO_ROOT } from "../e2e/harness/cli-process.js";
 import { freePort } from "../e2e/harness/e2e-system.js";
 import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server.js";
+import { waitUntil } from "../support/wait-until.js";
 import { startSmtpRecorder, type SmtpRecorder } from "../e2e/harness/smtp-recorder.js";
 import { AMQP_URL, POSTGRES_URL } from "../support/services.js";
 import { CLUSTER_FLAGS, envFlags, podman, podmanOk } from "./podman.js";
@@ -62,16 +63,18 @@ const logsOf = async (name: string) => {
 };
 
 async function waitForOk(url: string, container: string, timeoutMs: number): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(url).catch(() => undefined);
-    if (response?.ok) return response;
-    const state = (await podmanOk(["inspect", "--format={{.State.Status}}", container])).trim();
-    if (state !== "running" || Date.now() > deadline) {
-      throw new Error(`${url} never answered 200 (container ${state}); last log lines:\n${await logsOf(container)}`);
-    }
-    await sleep(250);
-  }
+  let response: Response | undefined;
+  await waitUntil(
+    async () => {
+      response = await fetch(url).catch(() => undefined);
+      if (response?.ok) return true;
+      const state = (await podmanOk(["inspect", "--format={{.State.Status}}", container])).trim();
+      if (state !== "running") throw new Error(`${url} never answered 200 (container ${state}); last log lines:\n${await logsOf(container)}`);
+      return false;
+    },
+    { timeoutMs, what: async () => `${url} never answered 200; last log lines:\n${await logsOf(container)}` },
+  );
+  return response!;
 }
 
 /** SIGTERM, then SIGKILL after the pod's grace period; the container's exit code. */
