@@ -5,42 +5,38 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import { createLocalObjectStore } from "../../src/storage/local-object-store.js";
-import { SEED_CREATE_BODY, startTestApi, type TestApi } from "../support/api.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import type { ObjectStore } from "../../src/storage/object-store.js";
+import { SEED_CREATE_BODY, useTestApi } from "../support/api.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 
 describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over HTTP", () => {
-  let tdb: TestDatabase;
-  let api: TestApi;
   let queue: RabbitJobQueue;
   let rabbit: RabbitSideChannel;
   let dir: string;
+  let store: ObjectStore;
   const prefix = uniquePrefix("api");
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
     dir = await mkdtemp(path.join(tmpdir(), "mr-api-store-"));
     queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger: pino({ level: "silent" }) });
     rabbit = await openSideChannel();
-    const store = createLocalObjectStore(dir);
+    store = createLocalObjectStore(dir);
     await store.put("reports/x/y/z.pdf", Buffer.from("%PDF-1.7 test"), "application/pdf");
-    api = await startTestApi(tdb.handle, undefined, { queue, store });
   });
   afterAll(async () => {
-    await api?.close();
     await queue?.close();
     await rabbit?.deleteAll(prefix).catch(() => undefined);
     await rabbit?.close();
-    await tdb?.drop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
+  const api = useTestApi({ deps: () => ({ queue, store }) });
 
   it("runNow writes a manual run, publishes it, leaves next_run_at alone, and refuses a second call within a minute", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate(SEED_CREATE_BODY as any);
+    const s = await client.schedules.create.mutate(SEED_CREATE_BODY);
     const run = await client.schedules.runNow.mutate({ id: s.id });
     expect(run).toMatchObject({ kind: "manual", status: "queued", schedule_id: s.id });
     expect((await client.schedules.get.query({ id: s.id })).next_run_at).toBe(s.next_run_at);
@@ -56,7 +52,7 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
 
   it("sendTest sends only to `to` (some of the schedule's recipients) as a test run, never moving next_run_at", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Test me", recipients: ["client@example.com", "agent@example.com"] } as any);
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Test me", recipients: ["client@example.com", "agent@example.com"] });
     const first = await client.schedules.sendTest.mutate({ id: s.id, to: ["Agent@Example.com"] });
     const second = await client.schedules.sendTest.mutate({ id: s.id });
     expect([first.kind, second.kind]).toEqual(["test", "test"]);
@@ -73,8 +69,8 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
 
   it("reports.list and reports.get: the account's own reports, with a short-lived download link", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Reports" } as any);
-    const report = await tdb.handle.db
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Reports" });
+    const report = await api.tdb.handle.db
       .insertInto("report_runs")
       .values({ account_id: api.accountA.id, schedule_id: s.id, report_type: "market_snapshot", params: "{}", pdf_key: "reports/x/y/z.pdf", html_key: "reports/x/y/z.html", size_bytes: 14 })
       .returning("id")
@@ -93,10 +89,10 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
 
   it("email.log lists one row per recipient per run, filtered by schedule or run, only the account's own", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Logged" } as any);
-    const run = await tdb.handle.db.insertInto("schedule_runs").values({ account_id: api.accountA.id, schedule_id: s.id, scheduled_for: new Date() }).returning("id").executeTakeFirstOrThrow();
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Logged" });
+    const run = await api.tdb.handle.db.insertInto("schedule_runs").values({ account_id: api.accountA.id, schedule_id: s.id, scheduled_for: new Date() }).returning("id").executeTakeFirstOrThrow();
     for (const [to, status] of [["a@example.com", "sent"], ["b@example.com", "suppressed"]] as const) {
-      await tdb.handle.db.insertInto("email_log").values({ account_id: api.accountA.id, schedule_id: s.id, run_id: run.id, to_emails: [to], status, response_code: status === "sent" ? 250 : null }).execute();
+      await api.tdb.handle.db.insertInto("email_log").values({ account_id: api.accountA.id, schedule_id: s.id, run_id: run.id, to_emails: [to], status, response_code: status === "sent" ? 250 : null }).execute();
     }
     const byRun = await client.email.log.query({ run_id: run.id });
     expect(byRun.entries.map((e) => [e.to_emails[0], e.status]).sort()).toEqual([["a@example.com", "sent"], ["b@example.com", "suppressed"]]);

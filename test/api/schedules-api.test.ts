@@ -1,40 +1,18 @@
-import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nextRunAt } from "../../src/time/next-run-at.js";
 import { revokeApiKey } from "../../src/accounts/account.repository.js";
 import { createApiKey } from "../../src/accounts/account.repository.js";
-import { SEED_CREATE_BODY, startTestApi, type TestApi } from "../support/api.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { errorOf, SEED_CREATE_BODY, useTestApi } from "../support/api.js";
 import { postgresUp } from "../support/services.js";
 
 const up = await postgresUp();
 
-async function errorOf(promise: Promise<unknown>): Promise<TRPCClientError<any>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
-
 describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
-  let tdb: TestDatabase;
-  let api: TestApi;
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    api = await startTestApi(tdb.handle);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await tdb?.drop();
-  });
+  const api = useTestApi();
 
   it("create accepts the seed's request body verbatim and returns next_run_at already computed", async () => {
     const before = new Date();
-    const s = await api.accountA.client.schedules.create.mutate(SEED_CREATE_BODY as any);
+    const s = await api.accountA.client.schedules.create.mutate(SEED_CREATE_BODY);
     expect(s).toMatchObject({ ...SEED_CREATE_BODY, timezone: "UTC", lookback_days: 30, zip_codes: [], include_attachment: false, account_id: api.accountA.id });
     expect(s.next_run_at).not.toBeNull();
     const expected = nextRunAt({ cadence: "weekly", weekly_dow: 1, monthly_dom: null, send_hour: 9, send_minute: 0, timezone: "UTC" }, before);
@@ -47,7 +25,7 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
       zip_codes: ["92101", "92103", "92101"],
       recipients: ["A@Example.com", "a@example.com", "b@example.com"],
       timezone: "America/Los_Angeles",
-    } as any);
+    });
     expect(s.recipients).toEqual(["a@example.com", "b@example.com"]);
     expect(s.zip_codes).toEqual(["92101", "92103"]);
     expect(s.timezone).toBe("America/Los_Angeles");
@@ -56,7 +34,7 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
   it("list pages newest first with a cursor, and filters inactive by default", async () => {
     const client = api.accountB.client;
     for (let i = 0; i < 5; i++) {
-      await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: `S${i}`, active: i !== 4 } as any);
+      await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: `S${i}`, active: i !== 4 });
     }
     const first = await client.schedules.list.query({ limit: 2 });
     expect(first.schedules.map((s) => s.name)).toEqual(["S3", "S2"]);
@@ -73,7 +51,7 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
 
   it("get returns the schedule; update is partial and recomputes next_run_at only when timing changes", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Timing" } as any);
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Timing" });
     expect((await client.schedules.get.query({ id: s.id })).name).toBe("Timing");
 
     const renamed = await client.schedules.update.mutate({ id: s.id, name: "Renamed" });
@@ -105,15 +83,15 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
 
   it("update with no timing change keeps next_run_at even when the same values are sent", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Same" } as any);
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Same" });
     const same = await client.schedules.update.mutate({ id: s.id, send_hour: 9, weekly_dow: 1 });
     expect(same.next_run_at).toBe(s.next_run_at);
   });
 
   it("runs lists a schedule's runs newest first", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "With runs" } as any);
-    const db = tdb.handle.db;
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "With runs" });
+    const db = api.tdb.handle.db;
     for (const [i, status] of (["completed", "failed", "queued"] as const).entries()) {
       await db
         .insertInto("schedule_runs")
@@ -128,17 +106,17 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
 
   it("delete removes the schedule and its runs", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Doomed" } as any);
-    await tdb.handle.db.insertInto("schedule_runs").values({ account_id: api.accountA.id, schedule_id: s.id, scheduled_for: new Date() }).execute();
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Doomed" });
+    await api.tdb.handle.db.insertInto("schedule_runs").values({ account_id: api.accountA.id, schedule_id: s.id, scheduled_for: new Date() }).execute();
     expect(await client.schedules.delete.mutate({ id: s.id })).toEqual({ id: s.id, deleted: true });
     expect((await errorOf(client.schedules.get.query({ id: s.id }))).data?.code).toBe("NOT_FOUND");
-    const runs = await tdb.handle.db.selectFrom("schedule_runs").select("id").where("schedule_id", "=", s.id).execute();
+    const runs = await api.tdb.handle.db.selectFrom("schedule_runs").select("id").where("schedule_id", "=", s.id).execute();
     expect(runs).toEqual([]);
     expect((await errorOf(client.schedules.delete.mutate({ id: s.id }))).data?.code).toBe("NOT_FOUND");
   });
 
   it("another account's schedule reads as NOT_FOUND for every procedure, and is left unchanged", async () => {
-    const mine = await api.accountA.client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "A's private" } as any);
+    const mine = await api.accountA.client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "A's private" });
     const other = api.accountB.client.schedules;
     for (const call of [
       () => other.get.query({ id: mine.id }),
@@ -161,10 +139,10 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
     expect((await errorOf(api.clientFor().schedules.list.query())).data?.code).toBe("UNAUTHORIZED");
     expect((await errorOf(api.clientFor("mr_deadbeef_" + "x".repeat(43)).schedules.list.query())).data?.code).toBe("UNAUTHORIZED");
     expect((await errorOf(api.clientFor("not-a-key").schedules.list.query())).data?.code).toBe("UNAUTHORIZED");
-    const extra = await createApiKey(tdb.handle.db, api.accountA.id);
+    const extra = await createApiKey(api.tdb.handle.db, api.accountA.id);
     const client = api.clientFor(extra!.apiKey);
     expect((await client.schedules.list.query()).schedules.length).toBeGreaterThan(0);
-    expect(await revokeApiKey(tdb.handle.db, extra!.keyPrefix)).toBe(1);
+    expect(await revokeApiKey(api.tdb.handle.db, extra!.keyPrefix)).toBe(1);
     const err = await errorOf(client.schedules.list.query());
     expect(err.data?.code).toBe("UNAUTHORIZED");
     expect(err.data?.httpStatus).toBe(401);
@@ -177,12 +155,12 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
       body: JSON.stringify({ ...SEED_CREATE_BODY, name: "curl" }),
     });
     expect(res.status).toBe(200);
-    const created = (await res.json()) as any;
+    const created = (await res.json()) as { result: { data: { id: string; name: string } } };
     expect(created.result.data.name).toBe("curl");
     const get = await fetch(`${api.url}/trpc/schedules.get?input=${encodeURIComponent(JSON.stringify({ id: created.result.data.id }))}`, {
       headers: { Authorization: `Bearer ${api.accountA.apiKey}` },
     });
-    expect(((await get.json()) as any).result.data.id).toBe(created.result.data.id);
+    expect(((await get.json()) as { result: { data: { id: string } } }).result.data.id).toBe(created.result.data.id);
     expect(get.headers.get("x-request-id")).toBeTruthy();
   });
 

@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unsubscribeToken, unsubscribeUrl } from "../../src/unsubscribe/token.js";
 import { createApiApp, listen } from "../../src/api/server.js";
 import { createClient } from "../../src/client.js";
 import pino from "pino";
-import { startTestApi, testEnv, TEST_SECRET, type TestApi } from "../support/api.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { useTestApi, testEnv, TEST_SECRET } from "../support/api.js";
 import { postgresUp } from "../support/services.js";
 
 const up = await postgresUp();
 
 describe.skipIf(!up)("unsubscribe: tRPC procedure, pages and RFC 8058 one-click", () => {
-  let tdb: TestDatabase;
-  let api: TestApi;
+  const api = useTestApi();
   const suppressions = (accountId: string) =>
-    tdb.handle.db.selectFrom("email_suppressions").select(["email", "reason"]).where("account_id", "=", accountId).orderBy("email").execute();
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    api = await startTestApi(tdb.handle);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await tdb?.drop();
-  });
+    api.tdb.handle.db.selectFrom("email_suppressions").select(["email", "reason"]).where("account_id", "=", accountId).orderBy("email").execute();
 
   it("email.unsubscribe with a good token suppresses the address, lower-cased; a repeat is idempotent", async () => {
     const client = api.clientFor();
@@ -117,13 +106,13 @@ describe.skipIf(!up)("unsubscribe: tRPC procedure, pages and RFC 8058 one-click"
   it("email.unsubscribeToken is absent when ENVIRONMENT=production", async () => {
     const env = testEnv({
       ENVIRONMENT: "production",
-      DATABASE_URL: tdb.url,
+      DATABASE_URL: api.tdb.url,
       AMQP_URL: "amqp://localhost",
       S3_BUCKET: "b",
       SMTP_URL: "smtp://localhost",
       PUBLIC_BASE_URL: "https://reports.example.com",
     });
-    const server = await listen(createApiApp({ env, db: tdb.handle.db, logger: pino({ level: "silent" }) }), 0, "127.0.0.1");
+    const server = await listen(createApiApp({ env, db: api.tdb.handle.db, logger: pino({ level: "silent" }) }), 0, "127.0.0.1");
     try {
       const client = createClient({ url: `${server.url}/trpc`, apiKey: api.accountA.apiKey });
       await expect(client.email.unsubscribeToken.query({ email: "a@example.com" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });

@@ -1,7 +1,5 @@
-import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_CREATE_BODY, startTestApi, type TestApi } from "../support/api.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { describe, expect, it } from "vitest";
+import { errorOf, SEED_CREATE_BODY, unchecked, useTestApi } from "../support/api.js";
 import { postgresUp } from "../support/services.js";
 
 const up = await postgresUp();
@@ -40,36 +38,19 @@ const createCases: [string, Record<string, unknown>, string][] = [
 ];
 
 describe.skipIf(!up)("input validation: BAD_REQUEST naming the field and the rule, nothing written", () => {
-  let tdb: TestDatabase;
-  let api: TestApi;
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    api = await startTestApi(tdb.handle);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await tdb?.drop();
-  });
+  const api = useTestApi();
 
   it.each(createCases)("create: %s", async (_what, input, message) => {
-    let error: unknown;
-    try {
-      await api.accountA.client.schedules.create.mutate(input as any);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(TRPCClientError);
-    const err = error as TRPCClientError<any>;
+    const err = await errorOf(api.accountA.client.schedules.create.mutate(unchecked(input)));
     expect(err.data?.code).toBe("BAD_REQUEST");
     expect(err.data?.httpStatus).toBe(400);
     expect(err.message).toContain(message);
-    const count = await tdb.handle.db.selectFrom("schedules").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const count = await api.tdb.handle.db.selectFrom("schedules").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
   it("update: the merged result is re-checked and a rejected update changes nothing", async () => {
-    const s = await api.accountA.client.schedules.create.mutate(valid as any);
+    const s = await api.accountA.client.schedules.create.mutate(valid);
     const cases: [Record<string, unknown>, string][] = [
       [{ cadence: "monthly" }, "monthly_dom: is required when cadence is monthly"],
       [{ weekly_dow: null }, "weekly_dow: is required when cadence is weekly"],
@@ -80,13 +61,8 @@ describe.skipIf(!up)("input validation: BAD_REQUEST naming the field and the rul
       [{ next_run_at: "2020-01-01T00:00:00Z" }, "next_run_at: is not a known field"],
     ];
     for (const [patch, message] of cases) {
-      let error: any;
-      try {
-        await api.accountA.client.schedules.update.mutate({ id: s.id, ...patch } as any);
-      } catch (e) {
-        error = e;
-      }
-      expect(error?.data?.code, JSON.stringify(patch)).toBe("BAD_REQUEST");
+      const error = await errorOf(api.accountA.client.schedules.update.mutate(unchecked({ id: s.id, ...patch })));
+      expect(error.data?.code, JSON.stringify(patch)).toBe("BAD_REQUEST");
       expect(error.message).toContain(message);
     }
     const after = await api.accountA.client.schedules.get.query({ id: s.id });
@@ -103,13 +79,8 @@ describe.skipIf(!up)("input validation: BAD_REQUEST naming the field and the rul
       [() => client.runs.query({ id: "00000000-0000-0000-0000-000000000000", limit: 501 }), "limit: must be 1 to 500"],
     ];
     for (const [call, message] of cases) {
-      let error: any;
-      try {
-        await call();
-      } catch (e) {
-        error = e;
-      }
-      expect(error?.data?.code).toBe("BAD_REQUEST");
+      const error = await errorOf(call());
+      expect(error.data?.code).toBe("BAD_REQUEST");
       expect(error.message).toContain(message);
     }
   });

@@ -26,14 +26,14 @@ describe("embedded PGlite: same migrations, same API, same RLS", () => {
   });
 
   it("creates and lists schedules through the API", async () => {
-    const s = await api.accountA.client.schedules.create.mutate({ ...SEED_CREATE_BODY, timezone: "America/Los_Angeles" } as any);
+    const s = await api.accountA.client.schedules.create.mutate({ ...SEED_CREATE_BODY, timezone: "America/Los_Angeles" });
     expect(s.next_run_at).not.toBeNull();
     const list = await api.accountA.client.schedules.list.query();
     expect(list.schedules.map((x) => x.id)).toEqual([s.id]);
   });
 
   it("keeps accounts apart: B sees nothing of A's, and A's id is NOT_FOUND for B", async () => {
-    const s = await api.accountA.client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "A only" } as any);
+    const s = await api.accountA.client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "A only" });
     expect((await api.accountB.client.schedules.list.query()).count).toBe(0);
     await expect(api.accountB.client.schedules.get.query({ id: s.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
   });

@@ -1,10 +1,13 @@
+import { TRPCClientError } from "@trpc/client";
 import pino from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { createAccount } from "../../src/accounts/account.repository.js";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
 import type { AppDeps } from "../../src/api/app-deps.js";
 import { parseEnv, type Env } from "../../src/config/env.js";
-import { createClient, type MarketReportsClient } from "../../src/client.js";
+import { createClient, type AppRouter, type MarketReportsClient } from "../../src/client.js";
 import type { DatabaseHandle } from "../../src/db/connect.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export const TEST_SECRET = "test-unsubscribe-secret-0123456789";
 export const TEST_LINK_SECRET = "test-report-link-secret-0123456789";
@@ -45,6 +48,49 @@ export async function startTestApi(handle: DatabaseHandle, env: Env = testEnv(),
     clientFor,
     close: () => server.close(1_000),
   };
+}
+
+export type TestApiFixture = TestApi & { tdb: TestDatabase };
+
+/**
+ * The API on a scratch database for the calling describe block: registers its beforeAll/afterAll
+ * and returns the fixture they fill in, for the tests to read. `deps` (a queue, a store…) is
+ * called in the beforeAll, after the block's own earlier hooks have made them.
+ */
+export function useTestApi(options: { env?: Env; deps?: () => Partial<AppDeps> | Promise<Partial<AppDeps>> } = {}): TestApiFixture {
+  // Empty until beforeAll assigns the running API and its database to it.
+  const fixture = {} as TestApiFixture;
+  let tdb: TestDatabase | undefined;
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    api = await startTestApi(tdb.handle, options.env, await options.deps?.());
+    Object.assign(fixture, api, { tdb });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await tdb?.drop();
+  });
+  return fixture;
+}
+
+/** The tRPC error a call fails with (a call that succeeds, or fails otherwise, fails the test). */
+export async function errorOf(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+/**
+ * Input the typed client would not compile, for the tests that send it on purpose (bad values,
+ * unknown keys): the procedure's input type is taken from where it is passed.
+ */
+export function unchecked<Input>(input: Record<string, unknown>): Input {
+  return input as Input;
 }
 
 /** The seed's POST /v1/schedules body, verbatim: the same example the OpenAPI document shows. */
