@@ -13,6 +13,7 @@ const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  engines: { node: string };
 };
 const buildConfig = JSON.parse(readFileSync(path.join(REPO_ROOT, "tsconfig.build.json"), "utf8")) as {
   compilerOptions: { rootDir: string; outDir: string };
@@ -42,7 +43,7 @@ describe("Dockerfile", () => {
     const major = Number(/^node:(\d+)-/.exec(baseImage(nodeStage!))![1]);
     // Up to Node 26 only even majors became LTS; from 27 on every major does. engines is the floor.
     expect(major >= 27 || major % 2 === 0, `node ${major} is not an LTS line`).toBe(true);
-    expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec((pkg as any).engines.node)![0]));
+    expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec(pkg.engines.node)![0]));
   });
 
   it("keeps TypeScript tooling out of the final image", () => {

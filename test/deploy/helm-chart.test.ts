@@ -9,7 +9,7 @@ import { CLI_COMMANDS, ENV_DEFAULTS, ENV_NAMES, REPORT_JOBS_PRIORITY_QUEUE, REPO
 import { imageUser } from "./dockerfile.js";
 import { HelmError, VALUES_FILES, chartNotes, lintChart, loadChart, renderChart, type Rendered } from "./helm-chart.js";
 import { findUnknownFields, validateWithModels } from "./kubernetes-schema.js";
-import { CHART_DIR, REPO_ROOT, allContainers, findObject, objectId, podSpecOf, type Container, type K8sObject } from "./manifests.js";
+import { CHART_DIR, REPO_ROOT, allContainers, findObject, objectId, podSpecOf, podTemplateOf, specOf, type Container, type K8sObject } from "./manifests.js";
 
 const chart = loadChart();
 const packageVersion = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -49,8 +49,15 @@ function containerEnvironment(c: Container, objects: K8sObject[]): Record<string
 }
 
 function podTemplateLabels(o: K8sObject): Record<string, string> {
-  const spec = o.spec as any;
-  return (o.kind === "CronJob" ? spec.jobTemplate.spec.template : spec.template).metadata.labels;
+  return podTemplateOf(o)?.metadata?.labels ?? {};
+}
+
+/** The parts of a JSON Schema the chart's schema tests walk. */
+interface JsonSchema {
+  type?: string | string[];
+  additionalProperties?: boolean | JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
 }
 
 describe("Chart.yaml", () => {
@@ -111,16 +118,16 @@ describe("values.yaml and values.schema.json", () => {
       "networkPolicy.workerEgress.dnsTo[]",
     ]);
     const loose: string[] = [];
-    const walk = (s: Record<string, any>, at: string) => {
+    const walk = (s: JsonSchema, at: string) => {
       if (s.type === "object") {
         const strict = s.additionalProperties === false;
         const quantities = /\.resources\.(requests|limits)$/.test(at); // any resource name → quantity
         if (!strict && !quantities && !freeForm.has(at)) loose.push(at);
       }
-      for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, any>)) walk(v, at ? `${at}.${k}` : k);
+      for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, at ? `${at}.${k}` : k);
       if (s.items) walk(s.items, `${at}[]`);
     };
-    walk(chart.schema, "");
+    walk(chart.schema as JsonSchema, "");
     expect(loose).toEqual([]);
   });
 
@@ -144,10 +151,10 @@ describe("values.yaml and values.schema.json", () => {
       expect(readFileSync(readme, "utf8"), "README.md is stale: run the readme-generator command in it").toBe(
         readFileSync(path.join(CHART_DIR, "README.md"), "utf8"),
       );
-      const generated = JSON.parse(readFileSync(schemaOut, "utf8")) as Record<string, any>;
+      const generated = JSON.parse(readFileSync(schemaOut, "utf8")) as JsonSchema;
       // Every leaf the generator derives from values.yaml is in the committed schema, same type.
-      const leaves = (s: Record<string, any>, at: string, out: Map<string, Record<string, any>>) => {
-        for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, any>)) {
+      const leaves = (s: JsonSchema, at: string, out: Map<string, JsonSchema>) => {
+        for (const [k, v] of Object.entries(s.properties ?? {})) {
           const p = at ? `${at}.${k}` : k;
           if (v.type === "object" && v.properties && Object.keys(v.properties).length > 0) leaves(v, p, out);
           else out.set(p, v);
@@ -155,8 +162,8 @@ describe("values.yaml and values.schema.json", () => {
         return out;
       };
       const theirs = leaves(generated, "", new Map());
-      const committed = chart.schema as Record<string, any>;
-      const at = (p: string) => p.split(".").reduce<Record<string, any> | undefined>((s, k) => s?.properties?.[k], committed);
+      const committed = chart.schema as JsonSchema;
+      const at = (p: string) => p.split(".").reduce<JsonSchema | undefined>((s, k) => s?.properties?.[k], committed);
       expect(theirs.size).toBeGreaterThan(50);
       for (const [p, g] of theirs) {
         const ours = at(p);
@@ -238,13 +245,13 @@ describe("the rendered chart (helm template)", () => {
     );
     expect(kinds(defaults)).toEqual(new Set(["ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "CronJob", "NetworkPolicy", "Job"]));
     expect(kinds(renders["ci/fewer-objects-values.yaml"])).toEqual(new Set(["ConfigMap", "Deployment", "Service", "CronJob"]));
-    const ingress = findObject(everything.objects, "Ingress", "market-reports-api").spec as any;
+    const ingress = specOf(findObject(everything.objects, "Ingress", "market-reports-api"), "Ingress");
     expect(ingress.tls).toEqual([{ hosts: ["reports.example.com"], secretName: "reports.example.com-tls" }]);
   });
 
   it("a deliberately wrong field in a rendered copy fails", () => {
     const cron = structuredClone(findObject(defaults.objects, "CronJob", "market-reports-tick"));
-    (cron.spec as any).jobTemplate.spec.activeDeadlineSecond = 55;
+    Object.assign(specOf(cron, "CronJob").jobTemplate.spec!, { activeDeadlineSecond: 55 });
     expect(findUnknownFields([cron]).join("\n")).toMatch(/'activeDeadlineSecond' does not exist/);
   });
 
@@ -300,31 +307,31 @@ describe("the worker's egress NetworkPolicy", () => {
   };
   /** Whether some rule lets a TCP connection to address:port out. */
   const allows = (policy: K8sObject, address: string, port: number) =>
-    ((policy.spec as any).egress as any[]).some(
+    (specOf(policy, "NetworkPolicy").egress ?? []).some(
       (rule) =>
-        (rule.ports ?? []).some((p: any) => p.port === port && (p.protocol ?? "TCP") === "TCP") &&
+        (rule.ports ?? []).some((p) => p.port === port && (p.protocol ?? "TCP") === "TCP") &&
         (rule.to ?? [{ ipBlock: { cidr: "0.0.0.0/0" } }]).some(
-          (peer: any) => peer.ipBlock && contains(peer.ipBlock.cidr, address) && !(peer.ipBlock.except ?? []).some((e: string) => contains(e, address)),
+          (peer) => peer.ipBlock && contains(peer.ipBlock.cidr, address) && !(peer.ipBlock.except ?? []).some((e) => contains(e, address)),
         ),
     );
 
   it("selects the worker pods only, and restricts their egress", () => {
     const policy = egressOf(defaults);
-    const spec = policy.spec as any;
+    const spec = specOf(policy, "NetworkPolicy");
     expect(spec.policyTypes).toEqual(["Egress"]);
     const worker = findObject(defaults.objects, "Deployment", "market-reports-worker");
     const api = findObject(defaults.objects, "Deployment", "market-reports-api");
-    const selects = (o: K8sObject) => Object.entries(spec.podSelector.matchLabels as Record<string, string>).every(([k, v]) => podTemplateLabels(o)[k] === v);
+    const selects = (o: K8sObject) => Object.entries(spec.podSelector.matchLabels ?? {}).every(([k, v]) => podTemplateLabels(o)[k] === v);
     expect(selects(worker)).toBe(true);
     expect(selects(api)).toBe(false);
     // Every rule names its peers: a rule without `to` would open every destination.
-    for (const rule of spec.egress) expect(rule.to?.length, JSON.stringify(rule)).toBeGreaterThan(0);
+    for (const rule of spec.egress ?? []) expect(rule.to?.length, JSON.stringify(rule)).toBeGreaterThan(0);
   });
 
   it("lets out DNS, Postgres, RabbitMQ, S3, SMTP and the listing API, and nothing else", () => {
     const policy = egressOf(defaults);
-    const spec = policy.spec as any;
-    expect(spec.egress[0]).toMatchObject({
+    const spec = specOf(policy, "NetworkPolicy");
+    expect(spec.egress?.[0]).toMatchObject({
       to: [{ namespaceSelector: {}, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
       ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
     });
@@ -337,7 +344,7 @@ describe("the worker's egress NetworkPolicy", () => {
     expect(allows(policy, "203.0.113.9", 5432)).toBe(false); // Postgres port on the internet
     expect(allows(policy, "10.1.2.3", 22)).toBe(false);
     expect(allows(policy, "10.1.2.3", 80)).toBe(false);
-    const ports = new Set(spec.egress.flatMap((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`)));
+    const ports = new Set((spec.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => `${p.protocol}/${p.port}`)));
     expect(ports).toEqual(new Set(["UDP/53", "TCP/53", "TCP/5432", "TCP/5672", "TCP/5671", "TCP/443", "TCP/465", "TCP/587"]));
   });
 
@@ -352,7 +359,7 @@ describe("the worker's egress NetworkPolicy", () => {
       valuesFiles: [DEFAULTS],
       values: { networkPolicy: { workerEgress: { s3: { cidrs: ["169.254.0.0/16", "169.254.169.252/30"], ports: [80] } } } },
     });
-    const blocks = (egressOf(wide).spec as any).egress.flatMap((r: any) => r.to).filter((p: any) => p.ipBlock?.cidr.startsWith("169.254."));
+    const blocks = (specOf(egressOf(wide), "NetworkPolicy").egress ?? []).flatMap((r) => r.to ?? []).filter((p) => p.ipBlock?.cidr.startsWith("169.254."));
     expect(blocks).toEqual([
       { ipBlock: { cidr: "169.254.0.0/16", except: [`${METADATA}/32`] } },
       { ipBlock: { cidr: "169.254.169.252/30", except: [`${METADATA}/32`] } },
@@ -402,7 +409,7 @@ describe("the chart agrees with the code", () => {
     for (const o of all(everything)) {
       if (o.kind === "ConfigMap") Object.keys(o.data as object).forEach((k) => named.add(k));
       if (o.kind === "Secret") Object.keys(o.data as object).forEach((k) => named.add(k));
-      if (o.kind === "TriggerAuthentication") for (const ref of (o.spec as any).secretTargetRef) named.add(ref.key);
+      if (o.kind === "TriggerAuthentication") for (const ref of specOf(o, "TriggerAuthentication").secretTargetRef) named.add(ref.key);
     }
     for (const key of Object.keys(chart.values.config as object)) named.add(key);
     for (const key of Object.keys(chart.values.secrets as object)) named.add(key);
@@ -455,15 +462,15 @@ describe("the chart agrees with the code", () => {
         for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe?.httpGet) expect(c.ports?.map((p) => p.name)).toContain(probe.httpGet.port);
       }
       const service = findObject(r.objects, "Service", "market-reports-api");
-      for (const p of (service.spec as any).ports) expect(api.ports!.map((x) => x.name)).toContain(p.targetPort);
+      for (const p of specOf(service, "Service").ports ?? []) expect(api.ports!.map((x) => x.name)).toContain(p.targetPort);
       // The api Service (what the Ingress routes to) never carries the internal metrics port.
-      expect((service.spec as any).ports.map((p: { targetPort: string }) => p.targetPort)).toEqual(["http"]);
+      expect((specOf(service, "Service").ports ?? []).map((p) => p.targetPort)).toEqual(["http"]);
     }
   });
 
   it("the tick CronJob fires every minute and ends before the next one", () => {
     const cron = findObject(defaults.objects, "CronJob", "market-reports-tick");
-    const spec = cron.spec as any;
+    const spec = specOf(cron, "CronJob");
     expect(spec.schedule).toBe("* * * * *");
     expect(spec.timeZone).toBe("Etc/UTC");
     expect(spec.concurrencyPolicy).toBe("Forbid");
@@ -471,13 +478,13 @@ describe("the chart agrees with the code", () => {
     expect(spec.startingDeadlineSeconds).toBeLessThan(60);
     expect(spec.successfulJobsHistoryLimit).toBeGreaterThanOrEqual(1);
     expect(spec.failedJobsHistoryLimit).toBeGreaterThanOrEqual(1);
-    const job = spec.jobTemplate.spec;
+    const job = spec.jobTemplate.spec!;
     expect(job.backoffLimit).toBe(0);
     expect(job.ttlSecondsAfterFinished).toBeGreaterThan(0);
-    expect(job.template.spec.restartPolicy).toBe("Never");
-    const tick = job.template.spec.containers[0] as Container;
+    expect(job.template.spec?.restartPolicy).toBe("Never");
+    const tick = podSpecOf(cron)!.containers[0];
     const budget = parseEnv({ ...containerEnvironment({ ...tick, envFrom: [] }, []), ENVIRONMENT: "development" }).TICK_BUDGET_SECONDS;
-    expect(budget).toBeLessThan(job.activeDeadlineSeconds);
+    expect(budget).toBeLessThan(job.activeDeadlineSeconds!);
     expect(job.activeDeadlineSeconds).toBeLessThan(60);
     expect(ENV_DEFAULTS.TICK_BUDGET_SECONDS).toBeLessThan(60);
   });
@@ -504,14 +511,14 @@ describe("the chart agrees with the code", () => {
 
   it("the api runs 2 replicas behind a PodDisruptionBudget and a Service that select its pods", () => {
     const api = byComponent(defaults, "api");
-    expect((api.spec as any).replicas).toBe(2);
+    expect(specOf(api, "Deployment").replicas).toBe(2);
     const podLabels = podTemplateLabels(api);
     const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
-    expect(selects((api.spec as any).selector.matchLabels)).toBe(true);
-    const pdb = findObject(defaults.objects, "PodDisruptionBudget", "market-reports-api").spec as any;
-    expect(selects(pdb.selector.matchLabels)).toBe(true);
+    expect(selects(specOf(api, "Deployment").selector.matchLabels ?? {})).toBe(true);
+    const pdb = specOf(findObject(defaults.objects, "PodDisruptionBudget", "market-reports-api"), "PodDisruptionBudget");
+    expect(selects(pdb.selector?.matchLabels ?? {})).toBe(true);
     expect(pdb.minAvailable).toBeLessThan(2);
-    expect(selects((findObject(defaults.objects, "Service", "market-reports-api").spec as any).selector)).toBe(true);
+    expect(selects(specOf(findObject(defaults.objects, "Service", "market-reports-api"), "Service").selector ?? {})).toBe(true);
   });
 
   it("every pod runs as the image's non-root user with a read-only root filesystem and no token", () => {
@@ -539,37 +546,37 @@ describe("the chart agrees with the code", () => {
 
   it("the inbound NetworkPolicy selects every pod and opens only ports they name", () => {
     const policy = findObject(defaults.objects, "NetworkPolicy", "market-reports");
-    const spec = policy.spec as any;
+    const spec = specOf(policy, "NetworkPolicy");
     const selected = workloads(defaults).filter((o) =>
-      Object.entries(spec.podSelector.matchLabels as Record<string, string>).every(([k, v]) => podTemplateLabels(o)[k] === v),
+      Object.entries(spec.podSelector.matchLabels ?? {}).every(([k, v]) => podTemplateLabels(o)[k] === v),
     );
     expect(selected.length).toBe(workloads(defaults).length);
     const portNames = new Set(selected.flatMap((o) => podSpecOf(o)!.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name))));
-    for (const rule of spec.ingress) for (const p of rule.ports) expect(portNames).toContain(p.port);
+    for (const rule of spec.ingress ?? []) for (const p of rule.ports ?? []) expect(portNames).toContain(p.port);
   });
 
   it("KEDA scales the worker Deployment on the queues the code declares (both lanes), with the broker URL from the Secret", () => {
-    expect((chart.values.worker as any).keda.queueName).toBe(REPORT_JOBS_QUEUE);
+    expect((chart.values.worker as { keda: { queueName: string } }).keda.queueName).toBe(REPORT_JOBS_QUEUE);
     const scaled = findObject(everything.objects, "ScaledObject", "market-reports-worker");
-    const spec = scaled.spec as any;
+    const spec = specOf(scaled, "ScaledObject");
     expect(spec.scaleTargetRef.name).toBe(findObject(everything.objects, "Deployment", "market-reports-worker").metadata.name);
     expect(spec.triggers[0]).toMatchObject({ type: "rabbitmq", metadata: { queueName: REPORT_JOBS_QUEUE, mode: "QueueLength" } });
     expect(spec.triggers[1]).toMatchObject({ type: "rabbitmq", metadata: { queueName: REPORT_JOBS_PRIORITY_QUEUE, mode: "QueueLength" } });
     const auth = findObject(everything.objects, "TriggerAuthentication", spec.triggers[0].authenticationRef.name);
-    const ref = (auth.spec as any).secretTargetRef[0];
+    const ref = specOf(auth, "TriggerAuthentication").secretTargetRef[0];
     expect(ref).toMatchObject({ parameter: "host", key: "AMQP_URL" });
     expect(findObject(everything.objects, "Secret", ref.name).data).toHaveProperty("AMQP_URL");
     // KEDA's HPA owns the replica count.
-    expect((findObject(everything.objects, "Deployment", "market-reports-worker").spec as any).replicas).toBeUndefined();
+    expect(specOf(findObject(everything.objects, "Deployment", "market-reports-worker"), "Deployment").replicas).toBeUndefined();
   });
 
   it("the ServiceMonitor scrapes /metrics on the api's and the workers' metrics ports, never the API's own", () => {
     const monitor = findObject(everything.objects, "ServiceMonitor", "market-reports");
-    const spec = monitor.spec as any;
+    const spec = specOf(monitor, "ServiceMonitor");
     const services = everything.objects.filter((o) => o.kind === "Service");
     const selected = services.filter((s) => Object.entries(spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
-    const endpointPorts = spec.endpoints.map((e: { port: string }) => e.port);
-    const scraped = selected.filter((s) => (s.spec as any).ports.some((p: { name: string }) => endpointPorts.includes(p.name)));
+    const endpointPorts = spec.endpoints.map((e) => e.port);
+    const scraped = selected.filter((s) => (specOf(s, "Service").ports ?? []).some((p) => p.name !== undefined && endpointPorts.includes(p.name)));
     expect(scraped.map((s) => s.metadata.name).sort()).toEqual(["market-reports-api-metrics", "market-reports-worker-metrics"]);
     for (const endpoint of spec.endpoints) {
       expect(endpoint.path).toBe("/metrics");
@@ -577,7 +584,7 @@ describe("the chart agrees with the code", () => {
     }
     const apiMetrics = findObject(everything.objects, "Service", "market-reports-api-metrics");
     const apiPod = podSpecOf(findObject(everything.objects, "Deployment", "market-reports-api"))!.containers[0];
-    expect((apiMetrics.spec as any).ports[0].port).toBe(apiPod.ports!.find((p) => p.name === "metrics")!.containerPort);
+    expect(specOf(apiMetrics, "Service").ports![0].port).toBe(apiPod.ports!.find((p) => p.name === "metrics")!.containerPort);
     expect(WORKER_ROUTES.metrics).toBe("/metrics"); // and the api serves it on its metrics app: requested below
   });
 
@@ -585,7 +592,7 @@ describe("the chart agrees with the code", () => {
     const images = new Set(allContainers(all(defaults)).map((c) => c.image));
     expect([...images]).toEqual([`market-reports:${packageVersion}`]);
     expect(new Set(allContainers(all(everything)).map((c) => c.image))).toEqual(
-      new Set([`registry.example.com/market-reports@${(parse(readFileSync(VALUES_FILES[EVERYTHING], "utf8")) as any).image.digest}`]),
+      new Set([`registry.example.com/market-reports@${(parse(readFileSync(VALUES_FILES[EVERYTHING], "utf8")) as { image: { digest: string } }).image.digest}`]),
     );
   });
 });

@@ -5,7 +5,7 @@ import { parseEnv } from "../../src/config/env.js";
 import { generateK8s, generatedFilesOnDisk } from "../../scripts/generate-k8s.js";
 import { ENV_NAMES, SECRET_ENV_NAMES } from "./code-facts.js";
 import { findUnknownFields, validateWithModels } from "./kubernetes-schema.js";
-import { K8S_DIR, REPO_ROOT, allContainers, findObject, kustomize, objectId, podSpecOf, readObjects, type Container, type K8sObject } from "./manifests.js";
+import { K8S_DIR, REPO_ROOT, allContainers, findObject, kustomize, objectId, podSpecOf, readObjects, specOf, type Container, type K8sObject } from "./manifests.js";
 
 const base = await kustomize(K8S_DIR);
 const migrate = await kustomize(path.join(K8S_DIR, "migrate"));
@@ -73,20 +73,20 @@ describe("k8s/ kustomizations (kubectl kustomize)", () => {
 
   it("a deliberately wrong field in a test copy fails", async () => {
     const api = structuredClone(findObject(base, "Deployment", "market-reports-api"));
-    (api.spec as any).template.spec.containers[0].readinessProbe.httpGet.paht = "/readyz";
+    Object.assign(podSpecOf(api)!.containers[0].readinessProbe!.httpGet!, { paht: "/readyz" });
     const unknown = findUnknownFields([api]);
     expect(unknown).toHaveLength(1);
     expect(unknown[0]).toMatch(/'paht' does not exist/);
 
     const tick = structuredClone(findObject(base, "CronJob", "market-reports-tick"));
-    (tick.spec as any).concurrencyPolicy = "Never";
-    (tick.spec as any).jobTemplate.spec.backoffLimit = "0";
+    Object.assign(specOf(tick, "CronJob"), { concurrencyPolicy: "Never" });
+    Object.assign(specOf(tick, "CronJob").jobTemplate.spec!, { backoffLimit: "0" });
     const invalid = await validateWithModels(tick);
     expect(invalid.join("\n")).toMatch(/concurrencyPolicy must be equal to one of the allowed values/);
     expect(invalid.join("\n")).toMatch(/backoffLimit must be integer/);
 
     const worker = structuredClone(findObject(base, "Deployment", "market-reports-worker"));
-    (worker.spec as any).template.spec.terminationGracePeriod = 90;
+    Object.assign(podSpecOf(worker)!, { terminationGracePeriod: 90 });
     expect(findUnknownFields([worker]).join("\n")).toMatch(/'terminationGracePeriod' does not exist/);
   });
 

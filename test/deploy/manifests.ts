@@ -2,6 +2,12 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { IDeploymentSpec } from "kubernetes-models/apps/v1/DeploymentSpec";
+import type { ICronJobSpec } from "kubernetes-models/batch/v1/CronJobSpec";
+import type { IIngressSpec } from "kubernetes-models/networking.k8s.io/v1/IngressSpec";
+import type { INetworkPolicySpec } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec";
+import type { IPodDisruptionBudgetSpec } from "kubernetes-models/policy/v1/PodDisruptionBudgetSpec";
+import type { IServiceSpec } from "kubernetes-models/v1/ServiceSpec";
 import { parseAllDocuments } from "yaml";
 import { deployTools, machineKubectl } from "../../scripts/deploy-tools.js";
 
@@ -96,22 +102,32 @@ export interface PodSpec {
   [field: string]: unknown;
 }
 
-/** The pod template of a workload, or undefined for kinds that run no pods. */
-export function podSpecOf(o: K8sObject): PodSpec | undefined {
-  const spec = o.spec as Record<string, any> | undefined;
+export interface PodTemplate {
+  metadata?: { labels?: Record<string, string> };
+  spec?: PodSpec;
+}
+
+/** The pod template of a workload, or undefined for kinds that run no pods (a Pod is its own). */
+export function podTemplateOf(o: K8sObject): PodTemplate | undefined {
+  const spec = o.spec as { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } } | undefined;
   switch (o.kind) {
     case "Deployment":
     case "StatefulSet":
     case "DaemonSet":
     case "Job":
-      return spec?.template?.spec;
+      return spec?.template;
     case "CronJob":
-      return spec?.jobTemplate?.spec?.template?.spec;
+      return spec?.jobTemplate?.spec?.template;
     case "Pod":
-      return spec as PodSpec;
+      return { metadata: o.metadata, spec: o.spec as PodSpec };
     default:
       return undefined;
   }
+}
+
+/** The pod spec of a workload, or undefined for kinds that run no pods. */
+export function podSpecOf(o: K8sObject): PodSpec | undefined {
+  return podTemplateOf(o)?.spec;
 }
 
 export function allContainers(objects: K8sObject[]): Container[] {
@@ -119,6 +135,37 @@ export function allContainers(objects: K8sObject[]): Container[] {
     const pod = podSpecOf(o);
     return pod ? [...(pod.initContainers ?? []), ...pod.containers] : [];
   });
+}
+
+/** The fields of KEDA's and the Prometheus operator's kinds that the tests read (not in kubernetes-models). */
+interface ScaledObjectSpec {
+  scaleTargetRef: { name: string };
+  triggers: { type: string; metadata: Record<string, string>; authenticationRef: { name: string } }[];
+}
+interface TriggerAuthenticationSpec {
+  secretTargetRef: { parameter: string; name: string; key: string }[];
+}
+interface ServiceMonitorSpec {
+  selector: { matchLabels: Record<string, string> };
+  endpoints: { port: string; path: string }[];
+}
+
+interface SpecOfKind {
+  Deployment: IDeploymentSpec;
+  CronJob: ICronJobSpec;
+  Ingress: IIngressSpec;
+  NetworkPolicy: INetworkPolicySpec;
+  PodDisruptionBudget: IPodDisruptionBudgetSpec;
+  Service: IServiceSpec;
+  ScaledObject: ScaledObjectSpec;
+  TriggerAuthentication: TriggerAuthenticationSpec;
+  ServiceMonitor: ServiceMonitorSpec;
+}
+
+/** An object's spec typed as its kind's; the schema tests check every rendered object against it. */
+export function specOf<K extends keyof SpecOfKind>(o: K8sObject, kind: K): SpecOfKind[K] {
+  if (o.kind !== kind || o.spec === undefined) throw new Error(`${objectId(o)} is not a ${kind} with a spec`);
+  return o.spec as SpecOfKind[K];
 }
 
 export function findObject(objects: K8sObject[], kind: string, name: string): K8sObject {
