@@ -47,7 +47,10 @@ function sendProcedureError(res: Response, cause: unknown, route: RestRoute, inp
 }
 
 function procedureCall(caller: ReturnType<typeof createCaller>, path: string): (input: unknown) => Promise<unknown> {
-  return path.split(".").reduce<any>((node, key) => node[key], caller);
+  // The caller is a proxy: every dotted segment of a procedure path is a property of the one before.
+  const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+  if (typeof procedure !== "function") throw new Error(`${path} is not a procedure`);
+  return procedure as (input: unknown) => Promise<unknown>;
 }
 
 /** The body bounded-body left as text, parsed as JSON (absent stays absent). */

@@ -156,7 +156,7 @@ export async function lockDefaultTopology(timeoutMs = 30 * 60_000): Promise<() =
         }
       };
     } catch {
-      let owner = NaN;
+      let owner: number;
       try {
         owner = Number(readFileSync(file, "utf8"));
       } catch {

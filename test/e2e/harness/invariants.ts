@@ -146,7 +146,6 @@ export async function checkInvariants(ctx: InvariantContext, expect: Expectation
   violate("runs not in a final state", notFinal);
   violate("schedules not advanced past the slot", notAdvanced);
 
-  const runIds = [...runOf.values()].map((r) => r.id);
   const scheduleOfRun = new Map([...runOf.entries()].map(([scheduleId, r]) => [r.id, seed.byId.get(scheduleId)!]));
   const statuses: Record<string, number> = {};
   for (const r of runOf.values()) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
