@@ -3,10 +3,10 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import type { Logger } from "../log/logger.js";
-import { DKIM_SIGNED_HEADERS, type DkimConfig } from "./dkim.js";
+import type { DkimConfig } from "./dkim.js";
 import type { MailTransport, OutgoingEmail, SendResult } from "./mail-transport.js";
 import { createConnectionSlots } from "./connection-slots.js";
-import { toNodemailerMessage } from "./smtp-transport.js";
+import { commonTransportOptions, toNodemailerMessage } from "./smtp-transport.js";
 
 export interface OutboxTransportOptions {
   /** DATA_DIR; messages go to `<dataDir>/outbox/`. */
@@ -27,14 +27,7 @@ export function createOutboxTransport(options: OutboxTransportOptions): MailTran
     streamTransport: true,
     buffer: true,
     newline: "windows",
-    disableFileAccess: true,
-    disableUrlAccess: true,
-    dkim: options.dkim && {
-      domainName: options.dkim.domainName,
-      keySelector: options.dkim.keySelector,
-      privateKey: options.dkim.privateKey,
-      headerFieldNames: DKIM_SIGNED_HEADERS,
-    },
+    ...commonTransportOptions(options.dkim),
   });
 
   async function write(message: OutgoingEmail): Promise<SendResult> {

@@ -37,6 +37,19 @@ export function toNodemailerMessage(message: OutgoingEmail) {
   };
 }
 
+/**
+ * What every transport sets, the relay and the outbox alike: every attachment is a Buffer we
+ * built, so a message never makes nodemailer read files or fetch URLs; and the DKIM signature
+ * when one is configured.
+ */
+export function commonTransportOptions(dkim: DkimConfig | undefined) {
+  return {
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    dkim: dkim && { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: dkim.privateKey, headerFieldNames: DKIM_SIGNED_HEADERS },
+  };
+}
+
 export function sendResultFrom(info: { messageId?: string; response?: string }): SendResult {
   const response = info.response ?? "";
   const code = Number(/^(\d{3})/.exec(response)?.[1] ?? 250);
@@ -55,15 +68,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 120_000,
-    // every attachment is a Buffer we built; never let a message make us read files or fetch URLs
-    disableFileAccess: true,
-    disableUrlAccess: true,
-    dkim: options.dkim && {
-      domainName: options.dkim.domainName,
-      keySelector: options.dkim.keySelector,
-      privateKey: options.dkim.privateKey,
-      headerFieldNames: DKIM_SIGNED_HEADERS,
-    },
+    ...commonTransportOptions(options.dkim),
   });
   // a pooled connection can fail between sends; that surfaces on the next send, not as a crash
   transporter.on("error", (err) => options.logger?.warn({ err: classifySmtpError(err), provider }, "SMTP pool error"));
