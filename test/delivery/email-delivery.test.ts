@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
 import { findChromium } from "../../src/pdf/find-chromium.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
-import { unusedPort } from "../support/smtp-server.js";
+import { unusedPort } from "../support/unused-port.js";
 import { insertSchedule } from "../support/schedules.js";
 import { startWorkerFixture, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
 import { postgresUp, rabbitUp } from "../support/services.js";

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { unusedPort } from "../support/smtp-server.js";
+import { unusedPort } from "../support/unused-port.js";
 
 /**
  * `npm start` on a fresh machine: no DATABASE_URL, AMQP_URL, S3 or SMTP — PGlite, the in-process

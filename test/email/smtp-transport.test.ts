@@ -8,7 +8,8 @@ import { SmtpSendError, type MailTransport } from "../../src/email/mail-transpor
 import { createSmtpTransport } from "../../src/email/smtp-transport.js";
 import { isValidUnsubscribeToken } from "../../src/unsubscribe/token.js";
 import { ACCOUNT_ID, reportEmailInput, SECRET } from "./report-email-fixture.js";
-import { startSmtpServer, unusedPort, type TestSmtpServer } from "../support/smtp-server.js";
+import { startSmtpServer, type TestSmtpServer } from "../support/smtp-server.js";
+import { unusedPort } from "../support/unused-port.js";
 
 const DKIM_DOMAIN = "mail.example.com";
 const DKIM_SELECTOR = "mr2025";

@@ -10,8 +10,8 @@ import { createClient, type MarketReportsClient } from "../../src/client.js";
 import { connectDatabase, type DatabaseHandle } from "../../src/db/connect.js";
 import { brokerHandle, type BrokerHandle } from "../e2e/harness/broker.js";
 import { REPO_ROOT } from "../e2e/harness/cli-process.js";
-import { freePort } from "../e2e/harness/e2e-system.js";
 import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server.js";
+import { unusedPort } from "../support/unused-port.js";
 import { waitUntil } from "../support/wait-until.js";
 import { startSmtpRecorder, type SmtpRecorder } from "../e2e/harness/smtp-recorder.js";
 import { AMQP_URL, POSTGRES_URL } from "../support/services.js";
@@ -123,9 +123,9 @@ describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE n
       smtp = await startSmtpRecorder();
       s3 = await startS3Server("image-test-reports");
       broker = brokerHandle(AMQP_URL, amqpPrefix);
-      const port = await freePort();
+      const port = await unusedPort();
       apiUrl = `http://127.0.0.1:${port}`;
-      const healthPort = await freePort();
+      const healthPort = await unusedPort();
       workerHealthUrl = `http://127.0.0.1:${healthPort}/healthz`;
       env = {
         ENVIRONMENT: "production",

@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -10,6 +9,7 @@ import { findChromium } from "../../../src/pdf/find-chromium.js";
 import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
 import { AMQP_URL } from "../../support/services.js";
+import { unusedPort } from "../../support/unused-port.js";
 import { waitUntil } from "../../support/wait-until.js";
 import { brokerHandle, lockDefaultTopology, processesHonourAmqpPrefix, type BrokerHandle } from "./broker.js";
 import { killTree, spawnCli, stopProcess, type CliProcess } from "./cli-process.js";
@@ -84,14 +84,6 @@ export interface E2eSystem {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /**
  * Everything a scenario runs against: a fresh database with the seeded accounts and due
  * schedules, the broker topology emptied, SMTP and S3 servers in this process, and the real
@@ -128,7 +120,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
 
     const seed = await seedSchedules(database.handle.db, { accounts: options.accounts, schedules: options.schedules, ...options.seed });
 
-    const apiPort = await freePort();
+    const apiPort = await unusedPort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
@@ -167,7 +159,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
     };
 
     const workerCount = options.workers ?? 2;
-    const healthPorts = await Promise.all(Array.from({ length: workerCount }, freePort));
+    const healthPorts = await Promise.all(Array.from({ length: workerCount }, unusedPort));
     const workers = startWorkerPool({ count: workerCount, env, healthPorts, logDir, restartDelayMs: options.workerRestartDelayMs });
     cleanups.push(() => workers.stop());
     let api: CliProcess | undefined;
