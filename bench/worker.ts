@@ -22,11 +22,11 @@ import { listingQueryFor } from "../src/render/market-report.js";
 import { renderReportHtml } from "../src/render/report-html.js";
 import { reportPeriod } from "../src/time/report-period.js";
 import { jobForRun } from "../src/runs/run-job.js";
-import { scheduleParams } from "../src/runs/run-job.js";
 import { createObjectStore } from "../src/storage/select-object-store.js";
 import { startWorker } from "../src/worker/start-worker.js";
 import { startSmtpServer } from "../test/support/smtp-server.js";
 import { startS3Server } from "../test/support/s3-server.js";
+import { insertQueuedRun } from "../test/support/schedules.js";
 import { localServicesEnv } from "../test/support/worker-fixture.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { AMQP_URL } from "../test/support/services.js";
@@ -64,18 +64,7 @@ try {
   for (let i = 0; i < M; i++) {
     const metro = SAMPLE_METROS[i % SAMPLE_METROS.length]!;
     const zips = metro.zips.slice(i % 4, (i % 4) + 2 + (i % 2)).map((z) => z.zip);
-    const schedule = await db
-      .insertInto("schedules")
-      .values({ account_id: account.id, name: `Snapshot ${i}`, report_type: "market_snapshot", city: metro.city, zip_codes: zips, cadence: "daily", recipients: [`client${i}@example.com`], timezone: "America/Los_Angeles", next_run_at: new Date(Date.now() + 86_400_000) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    runs.push(
-      await db
-        .insertInto("schedule_runs")
-        .values({ account_id: account.id, schedule_id: schedule.id, scheduled_for: new Date(), kind: "manual", status: "queued", params: JSON.stringify(scheduleParams(schedule)) })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
+    runs.push(await insertQueuedRun(db, account.id, { name: `Snapshot ${i}`, city: metro.city, zip_codes: zips, recipients: [`client${i}@example.com`] }));
   }
 
   const worker = await startWorker({ env, db, queue, store: createObjectStore(env), logger, concurrency });

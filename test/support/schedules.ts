@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
-import type { Database, NewSchedule } from "../../src/db/database.js";
+import type { Database, NewSchedule, ScheduleRun } from "../../src/db/database.js";
+import { scheduleParams } from "../../src/runs/run-job.js";
 
 /** Inserted as the owner (tests connect as the superuser, which row-level security lets through). */
 export async function insertAccount(db: Kysely<Database>, name = "Test Brokerage"): Promise<string> {
@@ -20,26 +21,40 @@ export type ScheduleSeed = Partial<Omit<NewSchedule, "account_id">>;
  * A daily 09:00 Los Angeles market snapshot of two San Diego ZIP codes for one recipient, not due
  * for a week; a test sets the columns it is about.
  */
+function scheduleRow(accountId: string, seed: ScheduleSeed): NewSchedule {
+  return {
+    account_id: accountId,
+    name: "Market Snapshot",
+    report_type: "market_snapshot",
+    city: "San Diego",
+    zip_codes: ["92101", "92103"],
+    cadence: "daily",
+    send_hour: 9,
+    send_minute: 0,
+    timezone: "America/Los_Angeles",
+    recipients: ["client@example.com"],
+    next_run_at: new Date(Date.now() + 7 * 86_400_000),
+    ...seed,
+  };
+}
+
+/** A schedule (see scheduleRow for what is not in `seed`); its id. */
 export async function insertSchedule(db: Kysely<Database>, accountId: string, seed: ScheduleSeed = {}): Promise<string> {
-  const row = await db
-    .insertInto("schedules")
-    .values({
-      account_id: accountId,
-      name: "Market Snapshot",
-      report_type: "market_snapshot",
-      city: "San Diego",
-      zip_codes: ["92101", "92103"],
-      cadence: "daily",
-      send_hour: 9,
-      send_minute: 0,
-      timezone: "America/Los_Angeles",
-      recipients: ["client@example.com"],
-      next_run_at: new Date(Date.now() + 7 * 86_400_000),
-      ...seed,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const row = await db.insertInto("schedules").values(scheduleRow(accountId, seed)).returning("id").executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * A schedule and a queued manual run of it carrying the schedule's params, as a run is before it
+ * is published: `jobForRun` makes its job.
+ */
+export async function insertQueuedRun(db: Kysely<Database>, accountId: string, seed: ScheduleSeed = {}): Promise<ScheduleRun> {
+  const schedule = await db.insertInto("schedules").values(scheduleRow(accountId, seed)).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto("schedule_runs")
+    .values({ account_id: accountId, schedule_id: schedule.id, scheduled_for: new Date(), kind: "manual", status: "queued", params: JSON.stringify(scheduleParams(schedule)) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /**

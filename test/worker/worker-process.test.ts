@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../../src/accounts/account.repository.js";
 import { FINAL_RUN_STATUSES } from "../../src/db/enums.js";
 import { findChromium } from "../../src/pdf/find-chromium.js";
-import { jobForRun, scheduleParams } from "../../src/runs/run-job.js";
+import { jobForRun } from "../../src/runs/run-job.js";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import pino from "pino";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp-server.js";
 import { unusedPort } from "../support/unused-port.js";
 import { readLog, spawnCli, type CliProcess } from "../e2e/harness/cli-process.js";
 import { startS3Server, type S3Server } from "../support/s3-server.js";
+import { insertQueuedRun } from "../support/schedules.js";
 import { localServicesEnv } from "../support/worker-fixture.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
@@ -87,18 +88,7 @@ describe.skipIf(!up || !chromium)("the worker process", () => {
     const { account } = await createAccount(db, "Graceful Realty");
     const runs = [];
     for (let i = 0; i < 12; i++) {
-      const schedule = await db
-        .insertInto("schedules")
-        .values({ account_id: account.id, name: `S${i}`, report_type: "market_snapshot", city: "Houston", zip_codes: ["77002", "77006"], cadence: "daily", recipients: [`r${i}@example.com`], next_run_at: new Date(Date.now() + 86_400_000) })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      runs.push(
-        await db
-          .insertInto("schedule_runs")
-          .values({ account_id: account.id, schedule_id: schedule.id, scheduled_for: new Date(), kind: "manual", status: "queued", params: JSON.stringify(scheduleParams(schedule)) })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      );
+      runs.push(await insertQueuedRun(db, account.id, { name: `S${i}`, city: "Houston", zip_codes: ["77002", "77006"], recipients: [`r${i}@example.com`] }));
     }
     await queue.publish(runs.map((r) => jobForRun({ ...r, params: r.params as Record<string, unknown> })));
     // Wait until the worker has jobs in hand, then ask it to stop.
