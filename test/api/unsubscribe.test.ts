@@ -144,7 +144,7 @@ describe.skipIf(!up)("unsubscribe: tRPC procedure, pages and RFC 8058 one-click"
 
   it("the confirm form posts to PUBLIC_BASE_URL's path, carrying the link's key id", async () => {
     const env = testEnv({ PUBLIC_BASE_URL: "https://reports.example.com/market-reports/" });
-    const server = await listen(createApiApp({ env, db: tdb.handle.db, logger: pino({ level: "silent" }) }), 0, "127.0.0.1");
+    const server = await listen(createApiApp({ env, db: api.tdb.handle.db, logger: pino({ level: "silent" }) }), 0, "127.0.0.1");
     try {
       const link = new URL(unsubscribeUrl(server.url, TEST_SECRET, "prefixed@example.com", api.accountA.id));
       const html = await (await fetch(link)).text();
@@ -174,7 +174,7 @@ describe.skipIf(!up)("unsubscribe: tRPC procedure, pages and RFC 8058 one-click"
 
     const rotated = "rotated-unsubscribe-secret-abcdefghijklmnopqrstuvwxyz";
     const server = await listen(
-      createApiApp({ env: testEnv({ UNSUBSCRIBE_SECRET: rotated, UNSUBSCRIBE_SECRET_PREVIOUS: TEST_SECRET }), db: tdb.handle.db, logger: pino({ level: "silent" }) }),
+      createApiApp({ env: testEnv({ UNSUBSCRIBE_SECRET: rotated, UNSUBSCRIBE_SECRET_PREVIOUS: TEST_SECRET }), db: api.tdb.handle.db, logger: pino({ level: "silent" }) }),
       0,
       "127.0.0.1",
     );

@@ -156,11 +156,11 @@ describe.skipIf(!up)("RabbitMQ job queue", () => {
         },
         { prefetch: 1 },
       );
-      await waitFor(() => taken, `delivery ${death + 1}`);
+      await vi.waitFor(() => expect(taken, `delivery ${death + 1}`).toBe(true), DELIVERY_WAIT);
       await doomed.close();
     }
     const t = topologyFor(prefix, CONTRACT_RETRY_DELAYS_MS, 1);
-    await waitFor(async () => (await side.messageCount(t.deadQueue)) === 1, "the broker's dead letter");
+    await vi.waitFor(async () => expect(await side.messageCount(t.deadQueue)).toBe(1), DELIVERY_WAIT);
 
     const survivor = await limited();
     const handled: string[] = [];
@@ -169,7 +169,7 @@ describe.skipIf(!up)("RabbitMQ job queue", () => {
       prefetch: 1,
       onDeadLetter: ({ runId, reason }) => void deadLetters.push({ runId, reason }),
     });
-    await waitFor(() => deadLetters.length === 1, "the dead-letter hook");
+    await vi.waitFor(() => expect(deadLetters).toHaveLength(1), DELIVERY_WAIT);
     await consumer.stop();
     expect(deadLetters[0].runId).toBe(job.run_id);
     expect(deadLetters[0].reason).toMatch(/delivery limit/);
@@ -196,8 +196,8 @@ describe.skipIf(!up)("RabbitMQ job queue", () => {
         },
       },
     );
-    await waitFor(() => calls.length === 2, "the watcher's second call");
-    await waitFor(async () => (await side.messageCount(queue.topology.deadWatchQueue)) === 0, "the watch copy settled");
+    await vi.waitFor(() => expect(calls).toHaveLength(2), DELIVERY_WAIT);
+    await vi.waitFor(async () => expect(await side.messageCount(queue.topology.deadWatchQueue)).toBe(0), DELIVERY_WAIT);
     await consumer.stop();
     expect(calls).toEqual([job.run_id, job.run_id]);
   });
