@@ -1,7 +1,7 @@
 import net from "node:net";
 import { sql } from "kysely";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAccount } from "../../src/accounts/account.repository.js";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
 import { connectDatabase, type DatabaseHandle } from "../../src/db/connect.js";
@@ -65,16 +65,13 @@ describe.skipIf(!up)("the connection pool survives aborted and slow request bodi
     await tdb?.drop();
   });
 
-  const until = async (check: () => boolean | Promise<boolean>) => {
-    while (!(await check())) await new Promise((r) => setTimeout(r, 20));
-  };
 
   it(`${3 * POOL} clients that hang up mid-body leave no connection taken: the next request succeeds and /readyz is 200`, async () => {
     const before = received;
     const sockets = await Promise.all(Array.from({ length: 3 * POOL }, () => partialPost(server.url, apiKey)));
-    await until(() => received - before === sockets.length);
+    await vi.waitFor(() => expect(received - before).toBe(sockets.length), { timeout: 10_000, interval: 20 });
     for (const s of sockets) s.destroy();
-    await until(async () => (await new Promise<number>((r) => server.server.getConnections((_e, n) => r(n)))) === 0);
+    await vi.waitFor(async () => expect(await new Promise<number>((r) => server.server.getConnections((_e, n) => r(n)))).toBe(0), { timeout: 10_000, interval: 20 });
 
     const created = await createClient({ url: `${server.url}/trpc`, apiKey }).schedules.create.mutate({ ...SEED_CREATE_BODY, recipients: [...SEED_CREATE_BODY.recipients] });
     expect(created.name).toBe(SEED_CREATE_BODY.name);
@@ -86,7 +83,7 @@ describe.skipIf(!up)("the connection pool survives aborted and slow request bodi
     const before = received;
     const sockets = await Promise.all(Array.from({ length: 3 * POOL }, () => partialPost(server.url, apiKey)));
     const answers = sockets.map(responseOf);
-    await until(() => received - before === sockets.length);
+    await vi.waitFor(() => expect(received - before).toBe(sockets.length), { timeout: 10_000, interval: 20 });
 
     const client = createClient({ url: `${server.url}/trpc`, apiKey });
     const listed = await client.schedules.list.query({});

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/pdf/find-chromium.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
@@ -52,7 +53,7 @@ describe.skipIf(!up || !chromium)("claim at hand-off (one SMTP connection, a rel
       const rows = await fx.db.selectFrom("email_log").select(["to_emails", "status"]).where("run_id", "in", runs.map((r) => r.id)).execute();
       sendingSeen.add(rows.filter((r) => r.status === "sending").length);
       expect(rows.map((r) => r.to_emails[0])).toEqual(holding[0]);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     expect([...sendingSeen]).toEqual([1]);
 

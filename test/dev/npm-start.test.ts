@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { unusedPort } from "../support/unused-port.js";
+import { waitUntil } from "../support/wait-until.js";
 
 /**
  * `npm start` on a fresh machine: no DATABASE_URL, AMQP_URL, S3 or SMTP — PGlite, the in-process
@@ -32,12 +33,13 @@ async function startDev(dataDir: string, port: number, terminal = false): Promis
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!/API key \(development only\): (mr_\S+)/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`dev exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`dev did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntil(
+    () => {
+      if (child.exitCode !== null) throw new Error(`dev exited early:\n${out}`);
+      return /API key \(development only\): (mr_\S+)/.test(out);
+    },
+    { timeoutMs: 120_000, intervalMs: 200, what: () => `dev did not start:\n${out}` },
+  );
   return { child, output: () => out, apiKey: /API key \(development only\): (mr_\S+)/.exec(out)![1]!, base: `http://127.0.0.1:${port}`, metricsBase: `http://127.0.0.1:${metricsPort}` };
 }
 
@@ -95,14 +97,14 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
     expect(runNow.status).toBe(200);
 
     const outbox = path.join(dataDir, "outbox");
-    const deadline = Date.now() + 90_000;
-    let files: string[] = [];
-    while (files.length === 0 && Date.now() < deadline) {
-      files = await readdir(outbox).catch(() => []);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(files.filter((f) => f.endsWith(".eml"))).toHaveLength(1);
-    const eml = await readFile(path.join(outbox, files[0]!), "utf8");
+    const eml = await vi.waitFor(
+      async () => {
+        const messages = (await readdir(outbox).catch(() => [])).filter((f) => f.endsWith(".eml"));
+        expect(messages).toHaveLength(1);
+        return readFile(path.join(outbox, messages[0]!), "utf8");
+      },
+      { timeout: 90_000, interval: 250 },
+    );
     expect(eml).toMatch(/^To: client@example.com/m);
     expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
     sentUnsubscribeLink = unsubscribeLink(eml, dev.base);

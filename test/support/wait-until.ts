@@ -2,9 +2,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Polls `check` until it holds; after `timeoutMs` it fails with `what` (a function to describe the
- * state at that moment). An error thrown by `check` ends the wait at once. Inside a vitest test
- * `vi.waitFor` / `expect.poll` do this; the e2e harness also runs under `bench:e2e` (plain tsx,
- * no vitest), so it and the image test's podman waits use this one.
+ * state at that moment). An error thrown by `check` ends the wait at once, where `vi.waitFor`
+ * would retry it: for waiting on a process that may have exited. Otherwise a test uses
+ * `vi.waitFor` / `expect.poll`; the e2e harness uses this because it also runs under `bench:e2e`
+ * (plain tsx, no vitest).
  */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,

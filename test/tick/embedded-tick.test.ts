@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { connectDatabase, type DatabaseHandle } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createInProcessQueue, type InProcessQueue } from "../../src/queue/in-process-queue.js";
@@ -39,8 +39,7 @@ describe("tick and runNow on the embedded defaults (PGlite, in-process queue)", 
 
     const received: ReportJob[] = [];
     const consumer = await queue.consume(async (job) => void received.push(job), { prefetch: 5 });
-    const until = Date.now() + 10_000;
-    while (received.length < 25 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(received).toHaveLength(25), { timeout: 10_000, interval: 20 });
     await consumer.stop();
     expect(new Set(received.map((j) => j.schedule_id))).toEqual(new Set(due));
   });

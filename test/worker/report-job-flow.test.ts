@@ -3,7 +3,8 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Listing, ListingQuery, ListingSource } from "../../src/listings/listing.js";
 import { ListingSourceError } from "../../src/listings/listing.js";
 import { createSampleMarketSource } from "../../src/listings/sample-market.js";
@@ -88,8 +89,8 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
       expect(outcome.confirmed).toHaveLength(2);
       await waitForFinalRun(fx.db, queued.id);
       // Let the duplicates drain too.
-      for (let i = 0; i < 100 && (await fx.rabbit.messageCount(fx.queue.topology.jobsQueue)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, 1_500));
+      await vi.waitFor(async () => expect(await fx.rabbit.messageCount(fx.queue.topology.jobsQueue)).toBe(0), { timeout: 10_000, interval: 100 });
+      await sleep(1_500);
       const reports = await fx.db.selectFrom("report_runs").select("id").where("schedule_run_id", "=", queued.id).execute();
       expect(reports).toHaveLength(1);
       expect(fx.smtp.received.slice(before).filter((m) => m.to[0] === "twice@example.com")).toHaveLength(1);

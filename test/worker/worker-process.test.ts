@@ -17,6 +17,7 @@ import { localServicesEnv } from "../support/worker-fixture.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
+import { waitUntil } from "../support/wait-until.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 const chromium = findChromium();
@@ -58,13 +59,13 @@ describe.skipIf(!up || !chromium)("the worker process", () => {
       },
       path.join(logDir, "worker.log"),
     );
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (worker.exit || Date.now() > deadline) throw new Error(`worker did not come up:\n${readLog(worker)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitUntil(
+      async () => {
+        if (worker.exit) throw new Error(`worker exited before it was healthy:\n${readLog(worker)}`);
+        return fetch(`http://127.0.0.1:${healthPort}/healthz`).then((r) => r.ok, () => false);
+      },
+      { timeoutMs: 60_000, what: () => `worker did not come up:\n${readLog(worker)}` },
+    );
   });
   afterAll(async () => {
     if (worker && !worker.exit) worker.child.kill("SIGKILL");
@@ -92,11 +93,11 @@ describe.skipIf(!up || !chromium)("the worker process", () => {
     }
     await queue.publish(runs.map((r) => jobForRun({ ...r, params: r.params as Record<string, unknown> })));
     // Wait until the worker has jobs in hand, then ask it to stop.
-    const deadline = Date.now() + 60_000;
-    while ((await db.selectFrom("schedule_runs").select("id").where("status", "=", "running").execute()).length === 0) {
-      if (Date.now() > deadline) throw new Error(`no job started:\n${readLog(worker)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(async () => (await db.selectFrom("schedule_runs").select("id").where("status", "=", "running").execute()).length > 0, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: () => `no job started:\n${readLog(worker)}`,
+    });
     worker.child.kill("SIGTERM");
     const exit = await worker.exited;
     expect(exit.code, readLog(worker)).toBe(0);
