@@ -16,6 +16,7 @@ import { startSmtpServer, type TestSmtpServer } from "./smtp-server.js";
 import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "./s3-server.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { AMQP_URL } from "./services.js";
+import { waitUntil } from "./wait-until.js";
 import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "./rabbit-side-channel.js";
 
 export const FIXTURE_SECRET = "worker-test-unsubscribe-secret-0123456789";
@@ -114,13 +115,15 @@ export async function startWorkerFixture(options: {
 }
 
 export async function waitForFinalRun(db: Kysely<Database>, runId: string, timeoutMs = 60_000): Promise<ScheduleRun> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await db.selectFrom("schedule_runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow();
-    if (isFinalRunStatus(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms (error: ${run.error})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let run: ScheduleRun | undefined;
+  await waitUntil(
+    async () => {
+      run = await db.selectFrom("schedule_runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow();
+      return isFinalRunStatus(run.status);
+    },
+    { timeoutMs, intervalMs: 100, what: () => `run ${runId} still ${run?.status} (error: ${run?.error})` },
+  );
+  return run!;
 }
 
 /**
@@ -129,10 +132,12 @@ export async function waitForFinalRun(db: Kysely<Database>, runId: string, timeo
  */
 export async function waitForDeadLetters(fx: WorkerFixture, count: number, timeoutMs = 15_000): Promise<{ body: string; reason: string | undefined }[]> {
   const seen: { body: string; reason: string | undefined }[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (seen.length < count && Date.now() < deadline) {
-    seen.push(...(await fx.rabbit.drainDeadLetters(fx.queue.topology)));
-    if (seen.length < count) await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntil(
+    async () => {
+      seen.push(...(await fx.rabbit.drainDeadLetters(fx.queue.topology)));
+      return seen.length >= count;
+    },
+    { timeoutMs, intervalMs: 100, what: () => `${seen.length} of ${count} dead letters` },
+  );
   return seen;
 }
