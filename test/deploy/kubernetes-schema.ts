@@ -115,125 +115,108 @@ const objectMeta = {
   additionalProperties: false,
 };
 
+/** A custom resource's schema: the envelope every kind shares around its own `spec` schema. */
+function customResource(apiVersion: string, kind: string, spec: object): object {
+  return {
+    type: "object",
+    required: ["apiVersion", "kind", "metadata", "spec"],
+    additionalProperties: false,
+    properties: { apiVersion: { const: apiVersion }, kind: { const: kind }, metadata: objectMeta, spec },
+  };
+}
+
+/** A Prometheus duration such as 30s or 1m30s. */
+const DURATION = { type: "string", pattern: "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$" };
+
 const CUSTOM_RESOURCE_SCHEMAS: Record<string, object> = {
   // keda.sh/v1alpha1 ScaledObject (KEDA 2.x)
-  "keda.sh/v1alpha1/ScaledObject": {
+  "keda.sh/v1alpha1/ScaledObject": customResource("keda.sh/v1alpha1", "ScaledObject", {
     type: "object",
-    required: ["apiVersion", "kind", "metadata", "spec"],
+    required: ["scaleTargetRef", "triggers"],
     additionalProperties: false,
     properties: {
-      apiVersion: { const: "keda.sh/v1alpha1" },
-      kind: { const: "ScaledObject" },
-      metadata: objectMeta,
-      spec: {
+      scaleTargetRef: {
         type: "object",
-        required: ["scaleTargetRef", "triggers"],
+        required: ["name"],
         additionalProperties: false,
-        properties: {
-          scaleTargetRef: {
-            type: "object",
-            required: ["name"],
-            additionalProperties: false,
-            properties: { apiVersion: { type: "string" }, kind: { type: "string" }, name: { type: "string" } },
-          },
-          pollingInterval: { type: "integer", minimum: 1 },
-          cooldownPeriod: { type: "integer", minimum: 0 },
-          minReplicaCount: { type: "integer", minimum: 0 },
-          maxReplicaCount: { type: "integer", minimum: 1 },
-          triggers: {
-            type: "array",
-            minItems: 1,
-            items: {
+        properties: { apiVersion: { type: "string" }, kind: { type: "string" }, name: { type: "string" } },
+      },
+      pollingInterval: { type: "integer", minimum: 1 },
+      cooldownPeriod: { type: "integer", minimum: 0 },
+      minReplicaCount: { type: "integer", minimum: 0 },
+      maxReplicaCount: { type: "integer", minimum: 1 },
+      triggers: {
+        type: "array",
+        minItems: 1,
+        items: {
+          type: "object",
+          required: ["type", "metadata"],
+          additionalProperties: false,
+          properties: {
+            type: { type: "string" },
+            name: { type: "string" },
+            metadata: { type: "object", additionalProperties: { type: "string" } },
+            authenticationRef: {
               type: "object",
-              required: ["type", "metadata"],
+              required: ["name"],
               additionalProperties: false,
-              properties: {
-                type: { type: "string" },
-                name: { type: "string" },
-                metadata: { type: "object", additionalProperties: { type: "string" } },
-                authenticationRef: {
-                  type: "object",
-                  required: ["name"],
-                  additionalProperties: false,
-                  properties: { name: { type: "string" }, kind: { enum: ["TriggerAuthentication", "ClusterTriggerAuthentication"] } },
-                },
-              },
+              properties: { name: { type: "string" }, kind: { enum: ["TriggerAuthentication", "ClusterTriggerAuthentication"] } },
             },
           },
         },
       },
     },
-  },
-  "keda.sh/v1alpha1/TriggerAuthentication": {
+  }),
+  "keda.sh/v1alpha1/TriggerAuthentication": customResource("keda.sh/v1alpha1", "TriggerAuthentication", {
     type: "object",
-    required: ["apiVersion", "kind", "metadata", "spec"],
     additionalProperties: false,
     properties: {
-      apiVersion: { const: "keda.sh/v1alpha1" },
-      kind: { const: "TriggerAuthentication" },
-      metadata: objectMeta,
-      spec: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          secretTargetRef: {
-            type: "array",
-            items: {
-              type: "object",
-              required: ["parameter", "name", "key"],
-              additionalProperties: false,
-              properties: { parameter: { type: "string" }, name: { type: "string" }, key: { type: "string" } },
-            },
-          },
+      secretTargetRef: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["parameter", "name", "key"],
+          additionalProperties: false,
+          properties: { parameter: { type: "string" }, name: { type: "string" }, key: { type: "string" } },
         },
       },
     },
-  },
+  }),
   // monitoring.coreos.com/v1 ServiceMonitor (prometheus-operator)
-  "monitoring.coreos.com/v1/ServiceMonitor": {
+  "monitoring.coreos.com/v1/ServiceMonitor": customResource("monitoring.coreos.com/v1", "ServiceMonitor", {
     type: "object",
-    required: ["apiVersion", "kind", "metadata", "spec"],
+    required: ["selector", "endpoints"],
     additionalProperties: false,
     properties: {
-      apiVersion: { const: "monitoring.coreos.com/v1" },
-      kind: { const: "ServiceMonitor" },
-      metadata: objectMeta,
-      spec: {
+      jobLabel: { type: "string" },
+      selector: {
         type: "object",
-        required: ["selector", "endpoints"],
         additionalProperties: false,
-        properties: {
-          jobLabel: { type: "string" },
-          selector: {
-            type: "object",
-            additionalProperties: false,
-            properties: { matchLabels: { type: "object", additionalProperties: { type: "string" } } },
-          },
-          namespaceSelector: {
-            type: "object",
-            additionalProperties: false,
-            properties: { matchNames: { type: "array", items: { type: "string" } }, any: { type: "boolean" } },
-          },
-          endpoints: {
-            type: "array",
-            minItems: 1,
-            items: {
-              type: "object",
-              additionalProperties: false,
-              properties: {
-                port: { type: "string" },
-                path: { type: "string" },
-                scheme: { enum: ["http", "https"] },
-                interval: { type: "string", pattern: "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$" },
-                scrapeTimeout: { type: "string", pattern: "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$" },
-                honorLabels: { type: "boolean" },
-              },
-            },
+        properties: { matchLabels: { type: "object", additionalProperties: { type: "string" } } },
+      },
+      namespaceSelector: {
+        type: "object",
+        additionalProperties: false,
+        properties: { matchNames: { type: "array", items: { type: "string" } }, any: { type: "boolean" } },
+      },
+      endpoints: {
+        type: "array",
+        minItems: 1,
+        items: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            port: { type: "string" },
+            path: { type: "string" },
+            scheme: { enum: ["http", "https"] },
+            interval: DURATION,
+            scrapeTimeout: DURATION,
+            honorLabels: { type: "boolean" },
           },
         },
       },
     },
-  },
+  }),
 };
 
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
