@@ -1,26 +1,41 @@
-import { existsSync } from "node:fs";
 import puppeteer, { type Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeMarketFigures } from "../../src/figures/market-figures.js";
-import { renderReportHtml } from "../../src/render/report-html.js";
+import { chromiumLaunchOptions } from "../../src/pdf/chromium-launch.js";
+import { findChromium } from "../../src/pdf/find-chromium.js";
+import { renderReportHtml, type ReportHtmlInput } from "../../src/render/report-html.js";
 import { A, B, FIXTURE, OPTIONS } from "../figures/fixture.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
+// The browser and flags the worker renders with.
+const CHROMIUM = findChromium();
+const available = CHROMIUM !== undefined;
 if (!available) {
-  if (process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM} (CI requires it). Install chromium or set CHROMIUM_PATH.`);
-  console.warn(`skipping: Chromium not found at ${CHROMIUM}; install chromium or set CHROMIUM_PATH`);
+  if (process.env.CI) throw new Error("Chromium not found (CI requires it). Install chromium-headless-shell or chromium, or set CHROMIUM_PATH.");
+  console.warn("skipping: Chromium not found; install chromium-headless-shell or chromium, or set CHROMIUM_PATH");
 }
 
 const XSS = "<script>alert(1)</script>";
 
+/** The fixture's market snapshot as the worker renders it; a test overrides what it is about. */
+function snapshotHtml(overrides: Partial<ReportHtmlInput>): string {
+  return renderReportHtml({
+    reportType: "market_snapshot",
+    scheduleName: "Weekly update",
+    city: "San Diego",
+    zips: [A, B],
+    figures: computeMarketFigures(FIXTURE, OPTIONS),
+    asOf: OPTIONS.now,
+    accountName: "Coastal Realty",
+    dataSource: "MLS listing data via SimplyRETS",
+    fetched: "Every listing for the area.",
+    ...overrides,
+  });
+}
+
 describe.skipIf(!available)("the report in a real browser", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await puppeteer.launch(chromiumLaunchOptions(CHROMIUM!));
   });
   afterAll(async () => {
     await browser?.close();
@@ -33,17 +48,7 @@ describe.skipIf(!available)("the report in a real browser", () => {
       dialogs.push(dialog.message());
       await dialog.dismiss();
     });
-    const html = renderReportHtml({
-      reportType: "market_snapshot",
-      scheduleName: XSS,
-      city: XSS,
-      zips: [A, B],
-      figures: computeMarketFigures(FIXTURE, OPTIONS),
-      asOf: OPTIONS.now,
-      accountName: "Coastal Realty",
-      dataSource: "MLS listing data via SimplyRETS",
-      fetched: "Every listing for the area.",
-    });
+    const html = snapshotHtml({ scheduleName: XSS, city: XSS });
     await page.setContent(html, { waitUntil: "load" });
     const seen = await page.evaluate(() => ({
       title: document.title,
@@ -67,18 +72,7 @@ describe.skipIf(!available)("the report in a real browser", () => {
     for (const paper of ["letter", "a4"] as const) {
       const page = await browser.newPage();
       await page.setContent(
-        renderReportHtml({
-          reportType: "market_snapshot",
-          scheduleName: "Weekly update",
-          city: "San Diego",
-          zips: [A, B],
-          figures: computeMarketFigures(FIXTURE, OPTIONS),
-          asOf: OPTIONS.now,
-          accountName: "Coastal Realty",
-          dataSource: "MLS listing data via SimplyRETS",
-          fetched: "Every listing for the area.",
-          paper,
-        }),
+        snapshotHtml({ paper }),
       );
       await page.emulateMediaType("print");
       // the printable width: Letter 8.5in − 1in of margins, A4 210mm − 26mm, at 96 px/in
