@@ -26,8 +26,8 @@ import { createRabbitQueue } from "../src/queue/rabbitmq-queue.js";
 import { createObjectStore } from "../src/storage/select-object-store.js";
 import { runTick } from "../src/tick/tick.js";
 import { startWorker } from "../src/worker/start-worker.js";
-import { startSmtpServer } from "../test/email/smtp-test-server.js";
-import { startS3Server } from "../test/e2e/harness/s3-server.js";
+import { startSmtpServer } from "../test/support/smtp-server.js";
+import { startS3Server } from "../test/support/s3-server.js";
 import { localServicesEnv } from "../test/support/worker-fixture.js";
 import { BENCH_AMQP_URL, createScratchDatabase, deleteScratchTopologies, scratchPrefix } from "./support/tick-fixtures.js";
 

@@ -145,7 +145,7 @@ describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE n
         REPORT_LINK_SECRET: `image-test-report-link-secret-${run}-0123456789`,
         PORT: String(port),
         WORKER_HEALTH_PORT: String(healthPort),
-        METRICS_PORT: String(await freePort()),
+        METRICS_PORT: String(await unusedPort()),
       };
       database = await connectDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 2 });
     } catch (error) {

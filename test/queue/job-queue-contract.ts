@@ -235,11 +235,11 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
       const consumer = await h.queue.consume(
         async (job) => {
           handled.push(job.run_id);
-          await settle(5);
+          await sleep(5);
         },
         { prefetch: 1 },
       );
-      await waitFor(() => handled.length === 31, "31 jobs");
+      await vi.waitFor(() => expect(handled).toHaveLength(31), DELIVERY_WAIT);
       await consumer.stop();
       // At most the ordinary job already in hand when the priority one arrived goes first.
       expect(handled.indexOf(urgent.run_id)).toBeLessThanOrEqual(1);
@@ -260,15 +260,15 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         },
         { prefetch: 2 },
       );
-      await waitFor(() => handled.length === 2, "two jobs started");
-      await settle(100);
+      await vi.waitFor(() => expect(handled).toHaveLength(2), DELIVERY_WAIT);
+      await sleep(100);
       const stopped = first.stop();
       setTimeout(release, 50);
       await stopped;
       expect(handled).toHaveLength(2);
       const second = await h.queue.consume(async (job) => void handled.push(job.run_id), { prefetch: 2 });
-      await waitFor(() => handled.length === 10, "the other eight");
-      await settle(100);
+      await vi.waitFor(() => expect(handled).toHaveLength(10), DELIVERY_WAIT);
+      await sleep(100);
       await second.stop();
       expect(handled.sort()).toEqual(jobs.map((j) => j.run_id).sort());
     });

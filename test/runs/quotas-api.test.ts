@@ -5,7 +5,7 @@ import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq
 import { SEED_CREATE_BODY, startTestApi, testEnv, type TestApi } from "../support/api.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 
@@ -38,7 +38,7 @@ describe.skipIf(!up)("quotas and limits over HTTP", () => {
     await tdb?.drop();
   });
 
-  const body = (name: string, recipients = ["client@example.com"], active = true) => ({ ...SEED_CREATE_BODY, name, recipients, active }) as any;
+  const body = (name: string, recipients = ["client@example.com"], active = true) => ({ ...SEED_CREATE_BODY, name, recipients, active });
   const runsIn = async (accountId: string) =>
     (await tdb.handle.db.selectFrom("schedule_runs").select("id").where("account_id", "=", accountId).execute()).length;
 

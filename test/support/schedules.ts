@@ -61,7 +61,8 @@ export async function insertQueuedRun(db: Kysely<Database>, accountId: string, s
  * `count` due schedules in one statement, dealt round-robin to `accountIds` and mixed like a real
  * book of business: half daily, a third weekly, the rest monthly (some on the 29th–31st); zones
  * across the US and a few abroad; 1–12 recipients, 0–4 ZIP codes, some filters. Every one is due
- * within the 10 minutes before `now`.
+ * within the 10 minutes before `now`, and its send time is an hour before `now` in its own zone,
+ * so its next slot is a day or more away: a later tick in a test finds none of them due again.
  */
 export async function insertDueSchedules(db: Kysely<Database>, accountIds: string[], count: number, now: Date): Promise<void> {
   await sql`
@@ -78,14 +79,17 @@ export async function insertDueSchedules(db: Kysely<Database>, accountIds: strin
            c.cadence,
            CASE WHEN c.cadence = 'weekly' THEN g % 7 END,
            CASE WHEN c.cadence = 'monthly' THEN 1 + g % 31 END,
-           6 + g % 12,
-           (ARRAY[0, 15, 30, 45])[1 + g % 4],
-           (ARRAY['America/Los_Angeles','America/New_York','America/Chicago','America/Denver','America/Phoenix',
-                  'America/Anchorage','Pacific/Honolulu','UTC','Europe/London','Australia/Sydney'])[1 + g % 10],
+           extract(hour FROM c.send_at)::int,
+           extract(minute FROM c.send_at)::int,
+           c.timezone,
            (SELECT array_agg('client' || g || '_' || r || '@example.com') FROM generate_series(1, 1 + g % 12) AS r),
            g % 3 = 0,
            CASE WHEN g % 4 = 0 THEN '{"min_price": 400000, "property_types": ["residential"]}'::jsonb ELSE '{}'::jsonb END,
            ${now.toISOString()}::timestamptz - make_interval(secs => g % 600)
     FROM generate_series(1, ${count}) AS g,
-         LATERAL (SELECT CASE WHEN g % 20 < 10 THEN 'daily' WHEN g % 20 < 17 THEN 'weekly' ELSE 'monthly' END AS cadence) c`.execute(db);
+         LATERAL (SELECT (ARRAY['America/Los_Angeles','America/New_York','America/Chicago','America/Denver','America/Phoenix',
+                                'America/Anchorage','Pacific/Honolulu','UTC','Europe/London','Australia/Sydney'])[1 + g % 10] AS timezone) z,
+         LATERAL (SELECT CASE WHEN g % 20 < 10 THEN 'daily' WHEN g % 20 < 17 THEN 'weekly' ELSE 'monthly' END AS cadence,
+                         z.timezone,
+                         (${now.toISOString()}::timestamptz - interval '1 hour') AT TIME ZONE z.timezone AS send_at) c`.execute(db);
 }

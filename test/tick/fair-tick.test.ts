@@ -1,13 +1,14 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ReportJob } from "../../src/queue/report-job.js";
 import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import { runTick, type TickOptions } from "../../src/tick/tick.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../queue/rabbit-support.js";
-import { waitFor } from "../queue/job-queue-contract.js";
-import { insertAccount, insertDueSchedules, insertSchedule, silentLogger } from "./fixtures.js";
+import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
+import { insertAccount, insertDueSchedules, insertSchedule } from "../support/schedules.js";
+import { silentLogger } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 
@@ -48,8 +49,8 @@ describe.skipIf(!up)("fair tick", () => {
     const big = await insertAccount(db(), "Big");
     const mid = await insertAccount(db(), "Mid");
     const small = await insertAccount(db(), "Small");
-    await insertDueSchedules(db(), big, 30, now);
-    await sql`UPDATE schedules SET next_run_at = ${now.toISOString()}::timestamptz - make_interval(secs => split_part(name, ' ', 2)::int)
+    await insertDueSchedules(db(), [big], 30, now);
+    await sql`UPDATE schedules SET next_run_at = ${now.toISOString()}::timestamptz - make_interval(secs => split_part(name, ' ', 3)::int)
               WHERE account_id = ${big}::uuid`.execute(db());
     await insertSchedule(db(), mid, { next_run_at: ago(now, 40) });
     await insertSchedule(db(), mid, { next_run_at: ago(now, 20) });
@@ -90,7 +91,7 @@ describe.skipIf(!up)("fair tick", () => {
   const smallAccountsTurn = async (fairShare: number): Promise<{ position: number; handled: number }> => {
     const first = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 120_000);
     const big = await insertAccount(db(), "Big");
-    await insertDueSchedules(db(), big, 40, first);
+    await insertDueSchedules(db(), [big], 40, first);
     await tick(first, { fairShare });
     // A minute later the big account's backlog is still queued when the small account's slot comes.
     const small = await insertAccount(db(), "Small");
@@ -102,11 +103,11 @@ describe.skipIf(!up)("fair tick", () => {
     const consumer = await queue.consume(
       async (job) => {
         handled.push(job.account_id);
-        await new Promise((r) => setTimeout(r, 5));
+        await sleep(5);
       },
       { prefetch: 1 },
     );
-    await waitFor(() => handled.length === 41, "41 jobs");
+    await vi.waitFor(() => expect(handled).toHaveLength(41), { timeout: 20_000, interval: 25 });
     await consumer.stop();
     return { position: handled.indexOf(small), handled: new Set(handled).size };
   };

@@ -144,7 +144,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
       REPORT_LINK_SECRET,
       CHROMIUM_PATH,
       PORT: String(apiPort),
-      METRICS_PORT: String(await freePort()),
+      METRICS_PORT: String(await unusedPort()),
       TICK_BUDGET_SECONDS: String(options.tickBudgetSeconds ?? 10),
       WORKER_CONCURRENCY: String(options.workerConcurrency ?? 4),
       ...(options.workerMaxAttempts ? { WORKER_MAX_ATTEMPTS: String(options.workerMaxAttempts) } : {}),
