@@ -13,15 +13,16 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database of its own for one test file, so files run in parallel without
- * seeing each other's rows. Dropped (connections and all) by drop().
+ * seeing each other's rows. Dropped (connections and all) by drop(). `serverUrl` names the server
+ * (any database on it) when it is not the machine's shared one.
  */
-export async function createTestDatabase(prefix = "mr_test", poolSize = 10): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = "mr_test", poolSize = 10, serverUrl = POSTGRES_URL): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(POSTGRES_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = await connectDatabase({ databaseUrl: url.toString(), poolSize });
   await migrateToLatest(handle);
@@ -31,7 +32,7 @@ export async function createTestDatabase(prefix = "mr_test", poolSize = 10): Pro
     name,
     async drop() {
       await handle.close();
-      const c = new pg.Client({ connectionString: POSTGRES_URL });
+      const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();

@@ -5,18 +5,20 @@ import { runScenario } from "../harness/run-scenario.js";
 import { FINAL_TIMEOUT_MS, FULL, TEST_TIMEOUT_MS, fullSuiteServicesUp } from "./full-size.js";
 import { waitUntil } from "../../support/wait-until.js";
 
-// Restarting the cluster drops every connection on the machine: only in this suite, never in npm test.
+// The scenario runs on a Postgres server of its own (initdb into a temporary directory), so the
+// restart drops only its processes' connections, never those of suites running beside it.
 const up = (await fullSuiteServicesUp()) && (await canRestartPostgres());
 
 describe.skipIf(!up)("e2e fault 8: Postgres restarted", () => {
   it("Postgres restarted mid-run: the API answers 503 meanwhile and recovers; workers and ticks resume and finish every run once", async () => {
     const { report, fault, inspected } = await runScenario({
-      system: { name: "full postgres restart", ...FULL },
+      system: { name: "full postgres restart", ...FULL, postgres: "own" },
       during: async (s) => {
         const probe = await prepareApiProbe(s);
         const trace = traceReadiness(s.apiUrl);
         await whenFinalReaches(s, FULL.schedules / 5);
-        await restartPostgres();
+        // Down long enough for the /readyz trace, polling every 200 ms, to see it and for ticks to start meanwhile.
+        await restartPostgres(s, { downMs: 5_000 });
         await waitUntil(() => trace.statuses[trace.statuses.length - 1] === 200, { timeoutMs: 120_000, what: "the API never answered 200 again" });
         const atRecovery = (await s.progress().catch(() => undefined))?.final ?? 0;
         await whenFinalReaches(s, atRecovery + 50, 300_000);

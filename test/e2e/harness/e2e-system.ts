@@ -13,6 +13,7 @@ import { unusedPort } from "../../support/unused-port.js";
 import { waitUntil } from "../../support/wait-until.js";
 import { brokerHandle, lockDefaultTopology, processesHonourAmqpPrefix, type BrokerHandle } from "./broker.js";
 import { killTree, spawnCli, stopProcess, type CliProcess } from "./cli-process.js";
+import { startPostgresServer, type PostgresServer } from "./postgres-server.js";
 import { FAKE_SIMPLYRETS_CREDENTIALS, startFakeSimplyRets, type FakeSimplyRets } from "./fake-simplyrets.js";
 import { checkInvariants, describeReport, type Expectations, type InvariantReport } from "./invariants.js";
 import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../../support/s3-server.js";
@@ -47,6 +48,11 @@ export interface E2eSystemOptions {
   tickBudgetSeconds?: number;
   /** Start the API process (default true). */
   api?: boolean;
+  /**
+   * Postgres: the machine's shared server (default), or a throwaway server of the scenario's own
+   * that the scenario may stop and restart without touching anyone else's connections.
+   */
+  postgres?: "shared" | "own";
   logLevel?: string;
 }
 
@@ -54,6 +60,8 @@ export interface E2eSystem {
   name: string;
   logDir: string;
   database: TestDatabase;
+  /** The scenario's own server, when `postgres: "own"`. */
+  postgresServer: PostgresServer | undefined;
   db: Kysely<Database>;
   smtp: SmtpRecorder;
   s3: S3Server;
@@ -109,7 +117,9 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
     await broker.reset();
     cleanups.push(() => (isolatedQueues ? broker.remove() : broker.reset()));
 
-    const database = await createTestDatabase("mr_e2e", 5);
+    const postgresServer = options.postgres === "own" ? await startPostgresServer(logDir) : undefined;
+    if (postgresServer) cleanups.push(() => postgresServer.remove());
+    const database = await createTestDatabase("mr_e2e", 5, postgresServer?.url);
     cleanups.push(() => database.drop());
     const smtp = await startSmtpRecorder();
     cleanups.push(() => withTimeout(smtp.close(), 5_000));
@@ -201,6 +211,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
       name: options.name,
       logDir,
       database,
+      postgresServer,
       db,
       smtp,
       s3,

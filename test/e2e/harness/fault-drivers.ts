@@ -1,15 +1,13 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { startAmqpPublishGate } from "./amqp-publish-gate.js";
 import { closeConnectionsOf } from "./broker.js";
 import { killTree } from "./cli-process.js";
 import { CHROMIUM_PATH, type E2eSystem } from "./e2e-system.js";
+import { missingForOwnPostgres } from "./postgres-server.js";
 import type { TickSummaryLine } from "./tick-cron.js";
 
-const run = promisify(execFile);
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 
 /** Like test/support/services.ts for the browser: skip with one line locally, fail under CI. */
@@ -157,19 +155,21 @@ export function traceReadiness(apiUrl: string): ReadinessTrace {
   };
 }
 
-export const POSTGRES_CLUSTER = process.env.E2E_PG_CLUSTER ?? "15 main";
-
-/** Whether this machine lets the harness restart Postgres (pg_ctlcluster, as root or postgres). */
+/**
+ * Whether the harness can give a scenario a Postgres server of its own to restart (`postgres:
+ * "own"`): initdb and pg_ctl, and as root a `postgres` user to run them as. Skips with one line.
+ */
 export async function canRestartPostgres(): Promise<boolean> {
-  const [version, name] = POSTGRES_CLUSTER.split(" ");
-  return run("pg_ctlcluster", [version, name, "status"], { timeout: 10_000 }).then(
-    () => process.getuid?.() === 0,
-    () => false,
-  );
+  const missing = await missingForOwnPostgres();
+  if (missing) console.warn(`skipping: cannot start a Postgres server of the scenario's own: ${missing}`);
+  return missing === undefined;
 }
 
-/** `pg_ctlcluster --skip-systemctl-redirect <version> <name> restart`: every connection drops. */
-export async function restartPostgres(): Promise<void> {
-  const [version, name] = POSTGRES_CLUSTER.split(" ");
-  await run("pg_ctlcluster", ["--skip-systemctl-redirect", version, name, "restart"], { timeout: 120_000 });
+/**
+ * Stops the scenario's own Postgres server (fast shutdown: every session of the api, workers and
+ * ticks ends), keeps it down `downMs`, and starts it again on the same port and data.
+ */
+export async function restartPostgres(system: E2eSystem, options: { downMs?: number } = {}): Promise<void> {
+  if (!system.postgresServer) throw new Error(`restartPostgres needs a scenario started with postgres: "own", not the machine's shared server`);
+  await system.postgresServer.restart(options);
 }
