@@ -1,5 +1,6 @@
 import { parseCommandArgs, UsageError } from "./command-args.js";
 import { isEntryPoint } from "./entry-point.js";
+import { isDatabaseUnreachable } from "../db/database-unreachable.js";
 import { ConfigError, parseEnv } from "../config/env.js";
 import type { Logger } from "../log/logger.js";
 import type { JobQueue } from "../queue/job-queue.js";
@@ -191,7 +192,7 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
         });
       }
     } catch (e) {
-      err(`tick: ${isConnectionError(e) ? "lost Postgres" : "Postgres error"} at ${dbTarget}: ${reasonOf(e)}`);
+      err(`tick: ${isDatabaseUnreachable(e) ? "lost Postgres" : "Postgres error"} at ${dbTarget}: ${reasonOf(e)}`);
       return (code = 1);
     }
     const { due, claimed, published, republished, failed, ms } = summary;
@@ -258,15 +259,6 @@ function describeUrl(url: string): string {
   } catch {
     return "(unparseable URL)";
   }
-}
-
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EAI_AGAIN", "EPIPE"]);
-
-function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
-  const message = e instanceof Error ? e.message : "";
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message);
 }
 
 function reasonOf(e: unknown): string {

@@ -2,6 +2,7 @@ import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
 import { publicBaseUrl, reportLinkKeys, unsubscribeKeys, type Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
+import { retryWhileDatabaseUnreachable } from "../db/database-unreachable.js";
 import { withWorkerTenant } from "../db/tenant.js";
 import { composeReportEmail } from "../email/compose-report-email.js";
 import { classifySmtpError } from "../email/classify-smtp-error.js";
@@ -36,6 +37,13 @@ export interface DeliverySummary {
  * after a kill settles within a retry or two instead of waiting out a long timeout.
  */
 export const SENDING_CLAIM_STALE_MS = 30_000;
+
+/**
+ * The relay's answer is known only to this process: if the database is away when it comes (a
+ * restart, a failover), keep trying to write it for as long as the row may pass for a live send,
+ * rather than leave it `sending`, an outcome nobody will ever learn.
+ */
+const recordOutcome = (write: () => Promise<void>) => retryWhileDatabaseUnreachable(write, SENDING_CLAIM_STALE_MS);
 
 /**
  * Emails the report to every recipient not yet sent to in this run, one message each. Each send
@@ -104,15 +112,17 @@ export async function deliverReport(
         const failure = classifySmtpError(error);
         logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
         await timings.time("email_record", () =>
-          withWorkerTenant(db, job.account_id, async (trx) => {
-            await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
-            if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
-          }),
+          recordOutcome(() =>
+            withWorkerTenant(db, job.account_id, async (trx) => {
+              await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
+              if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
+            }),
+          ),
         );
         outcomes.set(recipient, failure.transient ? "deferred" : "failed");
         continue;
       }
-      await timings.time("email_record", () => withWorkerTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent)));
+      await timings.time("email_record", () => recordOutcome(() => withWorkerTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent))));
       outcomes.set(recipient, "sent");
     } finally {
       slot.release();

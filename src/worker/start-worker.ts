@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
+import { isDatabaseUnreachable, retryWhileDatabaseUnreachable } from "../db/database-unreachable.js";
 import { createMailTransport } from "../email/select-mail-transport.js";
 import type { MailTransport } from "../email/mail-transport.js";
 import { createListingSource } from "../listings/select-source.js";
@@ -8,10 +9,13 @@ import type { ListingSource } from "../listings/listing.js";
 import type { Logger } from "../log/logger.js";
 import { findChromium } from "../pdf/find-chromium.js";
 import { createBrowserPdfRenderer, type PdfRenderer } from "../pdf/pdf-renderer.js";
-import type { Consumer, JobQueue } from "../queue/job-queue.js";
+import { errorMessage, type Consumer, type JobQueue } from "../queue/job-queue.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { handleReportJob, markRunDeadLettered, type JobResult } from "./handle-report-job.js";
 import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics.js";
+
+/** Longest a job is held while the database is unreachable; well inside the worker's drain on SIGTERM. */
+export const DATABASE_HOLD_MS = 30_000;
 
 export interface StartWorkerOptions {
   env: Env;
@@ -65,6 +69,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       let outcome: JobResult | "error" = "error";
       try {
         outcome = await handleReportJob(job, delivery, ctx);
+      } catch (error) {
+        if (isDatabaseUnreachable(error)) {
+          // Hand the job back only once the database answers again (or after a bound): returned
+          // at once, every slot would take and fail the whole backlog within the outage, each job
+          // spending its attempts on it.
+          logger.warn({ runId: job.run_id, err: errorMessage(error) }, "database unreachable: holding the job until it answers");
+          await retryWhileDatabaseUnreachable(() => sql`select 1`.execute(db), DATABASE_HOLD_MS).catch(() => undefined);
+        }
+        throw error;
       } finally {
         metrics.inFlight.dec();
         const labels = { report_type: job.params.report_type, outcome };
