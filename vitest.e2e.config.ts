@@ -2,8 +2,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * `npm run test:e2e`: the full end-to-end fault suite (real processes, 1,000 schedules per
- * scenario). One file at a time: scenarios start processes that load both cores, and the
- * Postgres restart scenario would break anything running beside it.
+ * scenario). One file at a time: scenarios start processes that load both cores. (The Postgres
+ * restart scenario restarts a server of its own, not the machine's.)
  */
 export default defineConfig({
   test: {
