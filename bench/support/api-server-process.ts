@@ -8,7 +8,10 @@ import { startBareApi } from "./bare-api-server.js";
 const [kind, databaseUrl, port] = process.argv.slice(2);
 if (kind === "ours") {
   const handle = await connectDatabase({ databaseUrl, poolSize: 20 });
-  const env = parseEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123456789abcdef", REPORT_LINK_SECRET: "bench-report-link-secret-0123456789abcdef" });
+  const env = parseEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123456789abcdef", REPORT_LINK_SECRET: "bench-report-link-secret-0123456789abcdef",
+    // Quotas high enough never to refuse the thousands of schedules the create phase makes; their
+    // checks still run (and the bare handler makes the same ones).
+    QUOTA_ACTIVE_SCHEDULES: "1000000", QUOTA_RECIPIENTS_PER_DAY: "100000000" });
   // Limits high enough never to trip: the benchmark measures their cost, not their refusals.
   const limits = { rateLimitPerIp: 1e9, rateLimitPerKey: 1e9 };
   await listen(createApiApp({ env, db: handle.db, logger: pino({ level: "silent" }) }, { limits }), Number(port), "127.0.0.1");

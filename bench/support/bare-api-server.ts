@@ -6,7 +6,8 @@ import { nextRunAt } from "../../src/time/next-run-at.js";
 /**
  * The benchmark's reference: a minimal express + pg handler doing the same SQL as the tRPC path
  * under the same RLS setup (one transaction: system role for the key lookup, then the tenant role
- * scoped to the key's account), without tRPC, zod or kysely.
+ * scoped to the key's account; a create takes the account's quota lock and count first), without
+ * tRPC, zod or kysely.
  */
 export async function startBareApi(databaseUrl: string, port: number) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
@@ -53,6 +54,12 @@ export async function startBareApi(databaseUrl: string, port: number) {
     const timing = { cadence: b.cadence, weekly_dow: b.weekly_dow ?? null, monthly_dom: b.monthly_dom ?? null, send_hour: b.send_hour ?? 9, send_minute: b.send_minute ?? 0, timezone: b.timezone ?? "UTC" };
     const row = await inTenant(req.headers.authorization, async (c) => {
       const account = (await c.query("select current_setting('app.current_account_id') as id")).rows[0].id;
+      // The account quotas' lock and count, as src/quotas/account-quotas.ts makes them.
+      await c.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`account-quotas:${account}`]);
+      await c.query(
+        "select count(*)::int as active, coalesce(sum(cardinality(recipients)), 0)::int as recipients from schedules where active and id <> $1::uuid",
+        ["00000000-0000-0000-0000-000000000000"],
+      );
       return (
         await c.query(
           `insert into schedules (account_id, name, report_type, city, zip_codes, lookback_days, cadence, weekly_dow, monthly_dom, send_hour, send_minute, timezone, recipients, include_attachment, filters, active, next_run_at)
