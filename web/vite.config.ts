@@ -6,10 +6,8 @@ import { defineConfig } from "vite";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The browser app: web/ in, dist/web/ out (served by the api at /). */
-export default defineConfig(({ command }) => ({
+export default defineConfig({
   root: here,
-  // React's production build even when the builder runs under a test runner's NODE_ENV.
-  define: command === "build" ? { "process.env.NODE_ENV": JSON.stringify("production") } : {},
   base: "/",
   plugins: [react()],
   build: {
@@ -22,4 +20,4 @@ export default defineConfig(({ command }) => ({
     modulePreload: { polyfill: false },
   },
   server: { port: 5173 },
-}));
+});

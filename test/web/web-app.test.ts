@@ -5,7 +5,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import pino from "pino";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, revokeApiKey } from "../../src/accounts/account.repository.js";
 import { buildWebApp } from "../../src/api/http/build-web-app.js";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
@@ -18,6 +18,16 @@ if (!existsSync(CHROMIUM)) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
   console.warn(`skipping: ${CHROMIUM} is missing`);
 }
+// No sandbox (containers without user namespaces), no GPU, /tmp instead of a small /dev/shm, and
+// none of Chromium's own background downloads.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
 const SCREENSHOTS = process.env.WEB_SCREENSHOTS_DIR;
 const POLL = { timeout: 120_000, interval: 250 };
 
@@ -39,6 +49,10 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
   let accountA: string;
   let base: string;
   let scheduleId: string;
+  // Uncaught exceptions and CSP refusals in the signed-in context: a test that fails because the
+  // app could not start (a script refused, a bundle throwing) says so, not only that a locator
+  // timed out.
+  const pageProblems: string[] = [];
 
   async function axe(p: Page, name: string) {
     const result = await new AxeBuilder({ page: p }).analyze();
@@ -63,13 +77,21 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
       "127.0.0.1",
     );
     base = server.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     // Generous waits: on a loaded shared machine a cold page can take many seconds. No assertion
     // here is about speed (that is bench:web).
     context.setDefaultTimeout(120_000);
+    context.on("weberror", (e) => pageProblems.push(`uncaught: ${e.error().message}`));
+    context.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/i.test(m.text())) pageProblems.push(`CSP: ${m.text()}`);
+    });
     page = await context.newPage();
   }, 600_000);
+  afterEach(() => {
+    const problems = pageProblems.splice(0);
+    expect(problems).toEqual([]);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.close(1_000);
@@ -226,7 +248,7 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await page.getByRole("link", { name: "Suppressions" }).click();
     await page.getByLabel("Email address").fill("Ben@Example.com");
     await page.getByRole("button", { name: "Suppress" }).click();
-    await page.getByRole("cell", { name: "ben@example.com" }).waitFor();
+    await page.getByRole("cell", { name: "ben@example.com", exact: true }).waitFor();
     await axe(page, "suppressions");
     await page.goto(`${base}/schedules/${scheduleId}`);
     await page.getByRole("button", { name: "Send test" }).click();

@@ -1,8 +1,12 @@
+import { execFile } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { Logger } from "../../log/logger.js";
 import { WEB_APP_DIR } from "./web-app-routes.js";
+
+const execFileAsync = promisify(execFile);
 
 /** web/ (the app's source) sits three levels above src/api/http. */
 export const WEB_SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web");
@@ -16,13 +20,29 @@ function newestSourceChange(dir: string): number {
   return newest;
 }
 
+/** The repository root, where `vite` resolves from. */
+const REPO_DIR = path.resolve(WEB_SOURCE_DIR, "..");
+
 /**
- * Builds the browser app with Vite into `outDir`. Vite is a development dependency: the image
- * builds the app once (`npm run build`) and never calls this.
+ * Builds the browser app with Vite into `outDir`, as `npm run build` does. Vite is a development
+ * dependency: the image builds the app once (`npm run build`) and never calls this.
+ *
+ * The build runs in a child process with NODE_ENV=production. Vite decides production vs
+ * development from process.env.NODE_ENV, so in-process it would build React's development JSX
+ * under a test runner (NODE_ENV=test) and, when NODE_ENV is unset, set it to "production" for the
+ * rest of the calling process (the dev api).
  */
 export async function buildWebApp(outDir: string = WEB_APP_DIR): Promise<void> {
-  const { build } = await import("vite");
-  await build({ configFile: path.join(WEB_SOURCE_DIR, "vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  const script = [
+    'import { build } from "vite";',
+    "const [configFile, outDir] = process.argv.slice(1);",
+    'await build({ configFile, mode: "production", logLevel: "warn", build: { outDir, emptyOutDir: true } });',
+  ].join("\n");
+  await execFileAsync(process.execPath, ["--input-type=module", "--eval", script, path.join(WEB_SOURCE_DIR, "vite.config.ts"), outDir], {
+    cwd: REPO_DIR,
+    env: { ...process.env, NODE_ENV: "production" },
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }
 
 /**
