@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 
 /**
  * A modal confirmation on the native <dialog>: showModal() makes the rest of the page inert, so
@@ -9,11 +9,16 @@ export function ConfirmDialog(props: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** "danger" (the default) for destructive actions. */
+  tone?: "danger" | "primary";
   busy?: boolean;
+  /** The confirm button is disabled, e.g. until a choice in the dialog is valid. */
+  blocked?: boolean;
   onConfirm(): void;
   onCancel(): void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -27,16 +32,16 @@ export function ConfirmDialog(props: {
   return (
     <dialog
       ref={ref}
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
         props.onCancel();
       }}
     >
-      <h2 id="dialog-title">{props.title}</h2>
+      <h2 id={titleId}>{props.title}</h2>
       <div>{props.children}</div>
       <div className="actions">
-        <button type="button" className="danger" onClick={props.onConfirm} disabled={props.busy}>
+        <button type="button" className={props.tone === "primary" ? "" : "danger"} onClick={props.onConfirm} disabled={props.busy || props.blocked}>
           {props.confirmLabel}
         </button>
         <button type="button" className="secondary" onClick={props.onCancel} autoFocus>

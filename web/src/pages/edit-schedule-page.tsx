@@ -6,6 +6,7 @@ import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { ErrorText, Page } from "../components/page.js";
 import { ReportPreview } from "../components/report-preview.js";
 import { ScheduleForm } from "../components/schedule-form.js";
+import { SendTestDialog } from "../components/send-test-dialog.js";
 import { changedFields, scheduleToForm } from "../schedule-form-values.js";
 
 export function EditSchedulePage(props: { id: string }) {
@@ -15,6 +16,7 @@ export function EditSchedulePage(props: { id: string }) {
   const schedule = useQuery(trpc.schedules.get.queryOptions({ id: props.id }));
   const saved = useMemo(() => (schedule.data ? scheduleToForm(schedule.data) : undefined), [schedule.data]);
   const [confirming, setConfirming] = useState(false);
+  const [testing, setTesting] = useState(false);
   const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
 
   const update = useMutation(trpc.schedules.update.mutationOptions());
@@ -49,11 +51,7 @@ export function EditSchedulePage(props: { id: string }) {
           <button type="button" className="secondary" onClick={() => act("Run now", () => runNow.mutateAsync({ id: s.id }), "Run started: see Runs for its progress.")}>
             Run now
           </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => act("Send test", () => sendTest.mutateAsync({ id: s.id }), `Test sent to ${s.recipients.length} recipient(s): see Runs.`)}
-          >
+          <button type="button" className="secondary" onClick={() => setTesting(true)}>
             Send test
           </button>
           <button type="button" className="danger" onClick={() => setConfirming(true)}>
@@ -77,6 +75,18 @@ export function EditSchedulePage(props: { id: string }) {
           await update.mutateAsync({ id: s.id, ...patch });
           setNotice({ kind: "ok", text: `Saved: ${Object.keys(patch).join(", ")}.` });
           await invalidate();
+        }}
+      />
+      <SendTestDialog
+        open={testing}
+        scheduleName={s.name}
+        recipients={s.recipients}
+        busy={sendTest.isPending}
+        onCancel={() => setTesting(false)}
+        onSend={async (to) => {
+          setTesting(false);
+          const count = to?.length ?? s.recipients.length;
+          await act("Send test", () => sendTest.mutateAsync({ id: s.id, to }), `Test sent to ${count} recipient${count === 1 ? "" : "s"}: see Runs for the outcome.`);
         }}
       />
       <ConfirmDialog
