@@ -43,7 +43,14 @@ export async function startBareApi(databaseUrl: string, port: number) {
 
   app.get("/schedules", async (req, res) => {
     const rows = await inTenant(req.headers.authorization, async (c) =>
-      (await c.query("select * from schedules where active = true order by created_at desc, id desc limit $1", [51])).rows,
+      (
+        await c.query(
+          `select schedules.*, (select json_build_object('kind', r.kind, 'status', r.status, 'scheduled_for', r.scheduled_for, 'finished_at', r.finished_at)
+             from schedule_runs r where r.schedule_id = schedules.id order by r.created_at desc, r.id desc limit 1) as last_run
+           from schedules where active = true order by created_at desc, id desc limit $1`,
+          [51],
+        )
+      ).rows,
     );
     if (!rows) return res.status(401).json({ error: "unauthorized" });
     res.json({ schedules: rows.slice(0, 50), count: Math.min(rows.length, 50) });

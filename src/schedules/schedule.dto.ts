@@ -1,6 +1,7 @@
 import type { Schedule, ScheduleRun } from "../db/database.js";
 import type { RunKind, RunStatus } from "../db/enums.js";
 import type { ScheduleTiming } from "../time/next-run-at.js";
+import type { LatestRun } from "./schedule.repository.js";
 
 /** What the API returns for a schedule: the seed's fields, dates as ISO-8601 strings. */
 export interface ScheduleDto extends ScheduleTiming {
@@ -19,6 +20,11 @@ export interface ScheduleDto extends ScheduleTiming {
   next_run_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** The schedules list's row: the schedule and its newest run (any kind), for the list's Last run. */
+export interface ScheduleListItemDto extends ScheduleDto {
+  last_run: LatestRun | null;
 }
 
 export interface ScheduleRunDto {
@@ -61,6 +67,15 @@ export function toScheduleDto(s: Schedule): ScheduleDto {
     next_run_at: iso(s.next_run_at),
     created_at: iso(s.created_at)!,
     updated_at: iso(s.updated_at)!,
+  };
+}
+
+export function toScheduleListItemDto(s: Schedule & { last_run: LatestRun | null }): ScheduleListItemDto {
+  const { last_run: latest, ...schedule } = s;
+  return {
+    ...toScheduleDto(schedule),
+    // json_build_object writes timestamps in Postgres' text form; the API's are ISO-8601 UTC.
+    last_run: latest ? { kind: latest.kind, status: latest.status, scheduled_for: iso(latest.scheduled_for)!, finished_at: iso(latest.finished_at) } : null,
   };
 }
 

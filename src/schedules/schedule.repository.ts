@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import type { NewSchedule, Schedule, ScheduleRun, ScheduleUpdate } from "../db/database.js";
+import type { RunKind, RunStatus } from "../db/enums.js";
 import type { Tx } from "../db/tenant.js";
 import { newestFirstPage } from "../db/pagination.js";
 
@@ -29,12 +31,29 @@ export async function deleteSchedule(trx: Tx, id: string): Promise<boolean> {
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Newest first, keyset-paginated on (created_at, id). */
+/** A schedule's newest run of any kind, as the schedules list shows it. */
+export interface LatestRun {
+  kind: RunKind;
+  status: RunStatus;
+  scheduled_for: string;
+  finished_at: string | null;
+}
+
+/**
+ * Newest first, keyset-paginated on (created_at, id), each with its newest run (one probe of
+ * schedule_runs' (schedule_id, created_at) index per row, in the same query).
+ */
 export function listSchedules(
   trx: Tx,
   options: { active?: boolean; nameContains?: string; limit: number; cursor?: string | null },
-): Promise<{ page: Schedule[]; next_cursor: string | null }> {
-  let query = trx.selectFrom("schedules").selectAll();
+): Promise<{ page: (Schedule & { last_run: LatestRun | null })[]; next_cursor: string | null }> {
+  let query = trx
+    .selectFrom("schedules")
+    .selectAll("schedules")
+    .select(
+      sql<LatestRun | null>`(SELECT json_build_object('kind', r.kind, 'status', r.status, 'scheduled_for', r.scheduled_for, 'finished_at', r.finished_at)
+        FROM schedule_runs r WHERE r.schedule_id = schedules.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1)`.as("last_run"),
+    );
   if (options.active !== undefined) query = query.where("active", "=", options.active);
   if (options.nameContains) {
     // The search is literal: the user's % and _ match themselves.

@@ -67,7 +67,7 @@ describe.skipIf(!up)("REST /v1 on the tRPC procedures (real server, real Postgre
 
     const listed = await call("GET", "/v1/schedules?active_only=true");
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({ schedules: [created.body], count: 1, next_cursor: null });
+    expect(listed.body).toEqual({ schedules: [{ ...created.body, last_run: null }], count: 1, next_cursor: null });
 
     const got = await call("GET", `/v1/schedules/${id}`);
     expect(got.status).toBe(200);

@@ -102,6 +102,16 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
     expect(runs.map((r) => r.status)).toEqual(["queued", "failed", "completed"]);
     expect(runs[1]!.error).toBe("listing source timed out");
     expect((await client.schedules.runs.query({ id: s.id, limit: 1 })).runs).toHaveLength(1);
+    // The list carries each schedule's newest run; a schedule never run has none.
+    const never = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Never run" } as any);
+    const listed = (await client.schedules.list.query({ status: "all", limit: 200 })).schedules;
+    expect(listed.find((x) => x.id === s.id)!.last_run).toEqual({
+      kind: "scheduled",
+      status: "queued",
+      scheduled_for: new Date(Date.UTC(2025, 0, 3)).toISOString(),
+      finished_at: null,
+    });
+    expect(listed.find((x) => x.id === never.id)!.last_run).toBeNull();
   });
 
   it("delete removes the schedule and its runs", async () => {

@@ -242,6 +242,10 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await expect.poll(() => page.locator(".outcomes li").count(), POLL).toBe(2);
     expect(await page.locator(".outcomes").textContent()).toContain("sent");
     await axe(page, "runs");
+    // The list's Last run says how the newest run went, in words.
+    await page.getByRole("link", { name: "Schedules", exact: true }).click();
+    const lastRun = page.locator("tr", { hasText: "Harbor Monday" }).locator("td").nth(6);
+    await expect.poll(() => lastRun.textContent(), POLL).toMatch(/^completed \(manual\).*(ago|now)$/);
   });
 
   it("a suppressed recipient shows as suppressed in the next run's outcomes", async () => {

@@ -305,9 +305,48 @@ export interface components {
             message: string;
         };
         ScheduleList: {
-            schedules: components["schemas"]["Schedule"][];
+            schedules: components["schemas"]["ScheduleListItem"][];
             count: number;
             next_cursor: string | null;
+        };
+        ScheduleListItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            account_id: string;
+            name: string;
+            report_type: string;
+            city: string | null;
+            zip_codes: string[];
+            lookback_days: number;
+            /** @enum {string} */
+            cadence: "daily" | "weekly" | "monthly";
+            weekly_dow: number | null;
+            monthly_dom: number | null;
+            send_hour: number;
+            send_minute: number;
+            timezone: string;
+            recipients: string[];
+            include_attachment: boolean;
+            filters: {
+                [key: string]: unknown;
+            };
+            active: boolean;
+            last_run_at: string | null;
+            next_run_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            last_run: {
+                /** @enum {string} */
+                kind: "scheduled" | "manual" | "test";
+                /** @enum {string} */
+                status: "pending" | "queued" | "running" | "completed" | "partial" | "failed" | "skipped";
+                /** Format: date-time */
+                scheduled_for: string;
+                finished_at: string | null;
+            } | null;
         };
         ScheduleRunList: {
             runs: components["schemas"]["ScheduleRun"][];

@@ -130,7 +130,9 @@ export function SchedulesPage() {
                         {active ? "Active" : "Paused"}
                       </button>
                     </td>
-                    <td>{s.last_run_at ? <span title={inViewerZone(s.last_run_at)}>{relativeTime(s.last_run_at)}</span> : "Never"}</td>
+                    <td>
+                      <LastRun run={s.last_run} />
+                    </td>
                     <td>
                       {s.next_run_at && active ? (
                         <span title={inViewerZone(s.next_run_at)}>{inZone(s.next_run_at, s.timezone)}</span>
@@ -151,5 +153,20 @@ export function SchedulesPage() {
         </button>
       ) : null}
     </Page>
+  );
+}
+
+/** The newest run's status (as text, coloured too) and when it finished, or was due if still going. */
+function LastRun(props: { run: { kind: string; status: string; scheduled_for: string; finished_at: string | null } | null }) {
+  const r = props.run;
+  if (!r) return <>Never</>;
+  const at = r.finished_at ?? r.scheduled_for;
+  return (
+    <>
+      <span className={`status status-${r.status}`}>{r.status}</span>
+      {r.kind === "scheduled" ? null : <span className="hint"> ({r.kind})</span>}
+      <br />
+      <span title={inViewerZone(at)}>{relativeTime(at)}</span>
+    </>
   );
 }

@@ -1,10 +1,13 @@
 import { listSchedules } from "../../../schedules/schedule.repository.js";
-import { toScheduleDto } from "../../../schedules/schedule.dto.js";
+import { toScheduleListItemDto } from "../../../schedules/schedule.dto.js";
 import { authedProcedure } from "../../trpc.js";
 import { ZListSchedulesInput } from "./list.types.js";
 import { ZScheduleList } from "./schedule.output.js";
 
-/** GET /v1/schedules in the seed; `count` is the number of schedules in this page, as there. */
+/**
+ * GET /v1/schedules in the seed; `count` is the number of schedules in this page, as there. Each
+ * schedule carries its newest run (`last_run`), so a list shows how its last send went.
+ */
 export const listSchedulesRoute = authedProcedure
   .input(ZListSchedulesInput)
   .output(ZScheduleList)
@@ -16,5 +19,5 @@ export const listSchedulesRoute = authedProcedure
       limit: input.limit,
       cursor: input.cursor,
     });
-    return { schedules: page.map(toScheduleDto), count: page.length, next_cursor };
+    return { schedules: page.map(toScheduleListItemDto), count: page.length, next_cursor };
   });

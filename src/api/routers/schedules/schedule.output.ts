@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CADENCES, RUN_KINDS, RUN_STATUSES } from "../../../db/enums.js";
-import type { ScheduleDto, ScheduleRunDto } from "../../../schedules/schedule.dto.js";
+import type { ScheduleDto, ScheduleListItemDto, ScheduleRunDto } from "../../../schedules/schedule.dto.js";
 
 /**
  * What the schedule procedures return, as zod schemas: tRPC checks every answer against them and
@@ -57,9 +57,16 @@ export const ZScheduleRun = z
   })
   .meta({ id: "ScheduleRun" });
 
+export const ZScheduleListItem = ZSchedule.extend({
+  /** The schedule's newest run of any kind (scheduled, manual or test); null before its first. */
+  last_run: z
+    .object({ kind: z.enum(RUN_KINDS), status: z.enum(RUN_STATUSES), scheduled_for: timestamp, finished_at: timestamp.nullable() })
+    .nullable(),
+}).meta({ id: "ScheduleListItem" });
+
 export const ZScheduleList = z
   .object({
-    schedules: z.array(ZSchedule),
+    schedules: z.array(ZScheduleListItem),
     /** The seed's `count`: the number of schedules in this page. */
     count: z.int(),
     next_cursor: z.string().nullable(),
@@ -73,4 +80,5 @@ export const ZScheduleDeleted = z.object({ id: uuid, deleted: z.literal(true) })
 // The DTO mappers and these schemas describe the same objects; a drift fails the typecheck here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 export const scheduleSchemaMatchesDto: Same<z.output<typeof ZSchedule>, ScheduleDto> = true;
+export const listItemSchemaMatchesDto: Same<z.output<typeof ZScheduleListItem>, ScheduleListItemDto> = true;
 export const runSchemaMatchesDto: Same<z.output<typeof ZScheduleRun>, ScheduleRunDto> = true;
