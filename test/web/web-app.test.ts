@@ -49,7 +49,7 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
   let accountA: string;
   let base: string;
   let scheduleId: string;
-  // Uncaught exceptions and CSP refusals in the signed-in context: a test that fails because the
+  // Uncaught exceptions and CSP refusals in any of the test's pages: a test that fails because the
   // app could not start (a script refused, a bundle throwing) says so, not only that a locator
   // timed out.
   const pageProblems: string[] = [];
@@ -59,6 +59,18 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     expect(serious.map((v) => `${name}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
     if (SCREENSHOTS) await p.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  async function newContext(): Promise<BrowserContext> {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Generous waits: on a loaded shared machine a cold page can take many seconds. No assertion
+    // here is about speed (that is bench:web).
+    ctx.setDefaultTimeout(120_000);
+    ctx.on("weberror", (e) => pageProblems.push(`uncaught: ${e.error().message}`));
+    ctx.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/i.test(m.text())) pageProblems.push(`CSP: ${m.text()}`);
+    });
+    return ctx;
   }
 
   beforeAll(async () => {
@@ -78,14 +90,7 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     );
     base = server.url;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    // Generous waits: on a loaded shared machine a cold page can take many seconds. No assertion
-    // here is about speed (that is bench:web).
-    context.setDefaultTimeout(120_000);
-    context.on("weberror", (e) => pageProblems.push(`uncaught: ${e.error().message}`));
-    context.on("console", (m) => {
-      if (m.type() === "error" && /Content Security Policy/i.test(m.text())) pageProblems.push(`CSP: ${m.text()}`);
-    });
+    context = await newContext();
     page = await context.newPage();
   }, 600_000);
   afterEach(() => {
@@ -181,9 +186,14 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
   });
 
   it("Next 5 sends for a New York 02:30 daily schedule marks the spring-forward day's 03:30", async () => {
-    const p = await context.newPage();
+    // A context of its own, signed in with the same key: a clock is per context, and the other
+    // steps must see the real now.
+    const dated = await newContext();
+    const p = await dated.newPage();
     // The browser's clock says 12 March 2027; the list starts from the browser's now.
     await p.clock.setFixedTime(new Date("2027-03-12T12:00:00Z"));
+    await p.goto(`${base}/sign-in#key=${keyA}`);
+    await p.waitForURL(`${base}/schedules`);
     await p.goto(`${base}/schedules/new`);
     await p.getByLabel("Cadence").selectOption("daily");
     await p.getByLabel("Send time").fill("02:30");
@@ -196,7 +206,7 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     expect(items).toHaveLength(5);
     expect(items[0]).toContain("Sat, Mar 13, 2027, 02:30 EST");
     expect(items[2]).toContain("Mon, Mar 15, 2027, 02:30 EDT");
-    await p.close();
+    await dated.close();
   });
 
   it("pause and resume with the Active switch", async () => {
@@ -283,8 +293,7 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
   });
 
   it("another account's session sees none of the first account's data", async () => {
-    const other = await browser.newContext();
-    other.setDefaultTimeout(120_000);
+    const other = await newContext();
     const p = await other.newPage();
     await p.goto(`${base}/sign-in#key=${keyB}`);
     await p.waitForURL(`${base}/schedules`);
