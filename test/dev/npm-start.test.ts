@@ -72,6 +72,14 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
     expect(dev.output()).toContain("PGlite in");
 
     expect((await fetch(`${dev.base}/healthz`)).status).toBe(200);
+    // The web app, built on first start: React's production build whatever NODE_ENV the starter had
+    // (this test's is "test"), and a sign-in link with the key in the fragment.
+    const appPage = await fetch(`${dev.base}/schedules`);
+    expect(appPage.status).toBe(200);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await appPage.text())![1];
+    const bundle = await (await fetch(`${dev.base}${script}`)).text();
+    expect(bundle.includes("jsxDEV"), "the bundle calls React's development JSX runtime").toBe(false);
+    expect(dev.output()).toContain(`/sign-in#key=${dev.apiKey}`);
     // Its signing secrets are its own, generated once in DATA_DIR for its owner's eyes only.
     for (const name of ["report_link_secret", "unsubscribe_secret"]) {
       expect((await stat(path.join(dataDir, "secrets", name))).mode & 0o777, name).toBe(0o600);
