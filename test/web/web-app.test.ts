@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, revokeApiKey } from "../../src/accounts/account.repository.js";
 import { buildWebApp } from "../../src/api/http/build-web-app.js";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
+import { SEED_CREATE_BODY } from "../support/api.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
 import { startWorkerFixture, type WorkerFixture } from "../support/worker-fixture.js";
 
@@ -216,6 +217,24 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(false);
     await toggle.click();
     await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(true);
+    expect(await toggle.textContent()).toBe("Active");
+  });
+
+  it("a switch the server refuses flips back and says why", async () => {
+    const created = await fetch(`${base}/trpc/schedules.create`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${keyA}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ ...SEED_CREATE_BODY, name: "Gone elsewhere" }),
+    });
+    expect(created.status).toBe(200);
+    await page.reload();
+    const toggle = page.getByRole("switch", { name: "Active: Gone elsewhere" });
+    expect(await toggle.getAttribute("aria-checked")).toBe("true");
+    // Deleted behind the page's back (another tab, the API): the update answers NOT_FOUND.
+    await fx.db.deleteFrom("schedules").where("name", "=", "Gone elsewhere").execute();
+    await toggle.click();
+    await page.getByRole("alert").filter({ hasText: "Could not change the schedule: schedule not found" }).waitFor();
+    expect(await toggle.getAttribute("aria-checked")).toBe("true");
     expect(await toggle.textContent()).toBe("Active");
   });
 
