@@ -91,11 +91,22 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
     const client = api.accountA.client;
     const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Logged" });
     const run = await api.tdb.handle.db.insertInto("schedule_runs").values({ account_id: api.accountA.id, schedule_id: s.id, scheduled_for: new Date() }).returning("id").executeTakeFirstOrThrow();
-    for (const [to, status] of [["a@example.com", "sent"], ["b@example.com", "suppressed"]] as const) {
-      await api.tdb.handle.db.insertInto("email_log").values({ account_id: api.accountA.id, schedule_id: s.id, run_id: run.id, to_emails: [to], status, response_code: status === "sent" ? 250 : null }).execute();
+    for (const [to, status, code, retryable] of [
+      ["a@example.com", "sent", 250, false],
+      ["b@example.com", "suppressed", null, false],
+      ["c@example.com", "failed", 451, true],
+      ["d@example.com", "failed", 550, false],
+    ] as const) {
+      await api.tdb.handle.db.insertInto("email_log").values({ account_id: api.accountA.id, schedule_id: s.id, run_id: run.id, to_emails: [to], status, response_code: code, retryable }).execute();
     }
     const byRun = await client.email.log.query({ run_id: run.id });
-    expect(byRun.entries.map((e) => [e.to_emails[0], e.status]).sort()).toEqual([["a@example.com", "sent"], ["b@example.com", "suppressed"]]);
+    // A deferral (will be retried) is told apart from a final failure.
+    expect(byRun.entries.map((e) => [e.to_emails[0], e.status, e.response_code, e.retryable]).sort()).toEqual([
+      ["a@example.com", "sent", 250, false],
+      ["b@example.com", "suppressed", null, false],
+      ["c@example.com", "failed", 451, true],
+      ["d@example.com", "failed", 550, false],
+    ]);
     expect((await client.email.log.query({ schedule_id: s.id, limit: 1 })).next_cursor).not.toBeNull();
     expect((await api.accountB.client.email.log.query({ run_id: run.id })).count).toBe(0);
   });

@@ -299,6 +299,21 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await testRun.locator(".status-skipped").waitFor({ timeout: 90_000 });
     await testRun.getByRole("button", { name: "Show outcomes" }).click();
     await expect.poll(() => page.locator(".outcomes li").allTextContents(), POLL).toEqual([expect.stringMatching(/ben@example\.com.*suppressed/)]);
+    // The other outcomes a run can leave, in words: a deferral (4xx, will be retried) and a
+    // recipient whose worker died before the relay answered (unknown once the run is final).
+    await fx.db
+      .insertInto("email_log")
+      .values([
+        { account_id: accountA, schedule_id: scheduleId, run_id: run.id, to_emails: ["later@example.com"], status: "failed", response_code: 451, retryable: true, error: "451 try again later" },
+        { account_id: accountA, schedule_id: scheduleId, run_id: run.id, to_emails: ["lost@example.com"], status: "sending" },
+      ])
+      .execute();
+    await page.reload();
+    await testRun.getByRole("button", { name: "Show outcomes" }).click();
+    const later = page.locator(".outcomes li", { hasText: "later@example.com" });
+    await later.waitFor();
+    expect(await later.textContent()).toMatch(/deferred \(SMTP 451\)/);
+    expect(await page.locator(".outcomes li", { hasText: "lost@example.com" }).textContent()).toMatch(/unknown/);
   });
 
   it("a cookie-authenticated mutation from another origin is refused", async () => {

@@ -437,6 +437,7 @@ export interface components {
             /** @enum {string} */
             status: "sending" | "sent" | "failed" | "suppressed";
             response_code: number | null;
+            retryable: boolean;
             message_id: string | null;
             error: string | null;
             /** Format: date-time */

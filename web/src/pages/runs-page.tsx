@@ -138,15 +138,31 @@ function RunDetails(props: { run: Run }) {
       {log.data && log.data.entries.length === 0 ? <p className="hint">No email recorded for this run yet.</p> : null}
       {log.data && log.data.entries.length > 0 ? (
         <ul className="outcomes">
-          {log.data.entries.map((e) => (
-            <li key={e.id}>
-              <span>{e.to_emails.join(", ")}</span> <span className={`status status-${e.status}`}>{e.status}</span>
-              {e.response_code ? <span> (SMTP {e.response_code})</span> : null}
-              {e.error ? <span className="error-text"> {e.error}</span> : null}
-            </li>
-          ))}
+          {log.data.entries.map((e) => {
+            const word = outcomeWord(e, final);
+            return (
+              <li key={e.id}>
+                <span>{e.to_emails.join(", ")}</span> <span className={`status status-${word}`}>{word}</span>
+                {e.response_code ? <span> (SMTP {e.response_code})</span> : null}
+                {e.error ? <span className="error-text"> {e.error}</span> : null}
+                {word === "deferred" ? <span className="hint"> the mail server asked to try later</span> : null}
+                {word === "unknown" ? <span className="hint"> the worker stopped before the mail server answered; not sent again</span> : null}
+              </li>
+            );
+          })}
         </ul>
       ) : null}
     </div>
   );
+}
+
+/**
+ * A recipient's outcome in the issue's words: a failure the relay deferred (4xx, connection
+ * trouble) is "deferred"; a row still "sending" once its run is final is "unknown" (at most once:
+ * it is not sent again).
+ */
+function outcomeWord(entry: { status: string; retryable: boolean }, runFinal: boolean): string {
+  if (entry.status === "failed" && entry.retryable) return "deferred";
+  if (entry.status === "sending" && runFinal) return "unknown";
+  return entry.status;
 }

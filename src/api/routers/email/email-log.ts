@@ -24,6 +24,7 @@ export const emailLogRoute = authedProcedure
         subject: r.subject,
         status: r.status,
         response_code: r.response_code,
+        retryable: r.retryable,
         message_id: r.message_id,
         error: r.error,
         created_at: new Date(r.created_at).toISOString(),

@@ -25,6 +25,8 @@ export const ZEmailLogEntry = z
     subject: z.string().nullable(),
     status: z.enum(EMAIL_STATUSES),
     response_code: z.int().nullable(),
+    /** A `failed` row that will be tried again (the relay deferred it: a 4xx or connection trouble). */
+    retryable: z.boolean(),
     message_id: z.string().nullable(),
     error: z.string().nullable(),
     created_at: timestamp,
