@@ -253,6 +253,21 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     expect((await fx.db.selectFrom("schedules").select("name").executeTakeFirstOrThrow()).name).toBe("Harbor Monday");
   });
 
+  it("Preview report renders the form's report in a sandboxed frame, storing and sending nothing", async () => {
+    // An unsaved change is what the preview shows: the form's values, not the saved schedule's.
+    await page.getByLabel("Name").fill("Harbor preview draft");
+    await page.getByRole("button", { name: "Preview report" }).click();
+    const frame = page.locator('iframe[title="Report preview"]');
+    await frame.waitFor();
+    expect(await frame.getAttribute("sandbox")).toBe("");
+    await expect.poll(() => page.frameLocator('iframe[title="Report preview"]').locator("body").textContent(), POLL).toContain("Harbor preview draft");
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, "report-preview.png"), fullPage: true });
+    expect(await fx.db.selectFrom("report_runs").select("id").execute()).toEqual([]);
+    expect(await fx.db.selectFrom("schedule_runs").select("id").execute()).toEqual([]);
+    expect((await fx.db.selectFrom("schedules").select("name").executeTakeFirstOrThrow()).name).toBe("Harbor Monday");
+    await page.getByLabel("Name").fill("Harbor Monday");
+  });
+
   it("Run now: the run appears and reaches completed without a reload; Open report gives a PDF", async () => {
     await page.getByRole("button", { name: "Run now" }).click();
     await page.getByText("Run started").waitFor();
