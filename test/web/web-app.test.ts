@@ -215,6 +215,19 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await toggle.click();
     await expect.poll(() => toggle.getAttribute("aria-checked"), POLL).toBe("false");
     await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(false);
+    // Filters: a paused schedule is under Paused, not Active; the search is by name.
+    const row = page.locator("tr", { hasText: "Harbor weekly" });
+    await page.getByLabel("Show").selectOption("active");
+    await page.getByText("No schedule matches these filters.").waitFor();
+    await page.getByLabel("Show").selectOption("paused");
+    await row.waitFor();
+    await page.getByLabel("Search by name").fill("nothing like it");
+    await page.getByText("No schedule matches these filters.").waitFor();
+    await page.getByLabel("Search by name").fill("harbor");
+    await row.waitFor();
+    await page.getByLabel("Search by name").fill("");
+    await page.getByLabel("Show").selectOption("all");
+    await row.waitFor();
     await toggle.click();
     await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(true);
     expect(await toggle.textContent()).toBe("Active");
