@@ -308,8 +308,10 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
   it("a suppressed recipient shows as suppressed in the next run's outcomes", async () => {
     await page.getByRole("link", { name: "Suppressions" }).click();
     await page.getByLabel("Email address").fill("Ben@Example.com");
+    await page.getByLabel("Reason (optional)").fill("asked by phone");
     await page.getByRole("button", { name: "Suppress" }).click();
     await page.getByRole("cell", { name: "ben@example.com", exact: true }).waitFor();
+    expect(await page.locator("tr", { hasText: "ben@example.com" }).textContent()).toMatch(/asked by phone\d{4}-\d{2}-\d{2} \(UTC\)/);
     await axe(page, "suppressions");
     await page.goto(`${base}/schedules/${scheduleId}`);
     // Send test to a subset: only ben, ticked among the schedule's recipients.
@@ -342,6 +344,11 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await later.waitFor();
     expect(await later.textContent()).toMatch(/deferred \(SMTP 451\)/);
     expect(await page.locator(".outcomes li", { hasText: "lost@example.com" }).textContent()).toMatch(/unknown/);
+    // Removed from the list, he is emailed again.
+    await page.getByRole("link", { name: "Suppressions" }).click();
+    await page.getByRole("button", { name: "Remove ben@example.com" }).click();
+    await page.getByText("Nobody is suppressed.").waitFor();
+    expect(await fx.db.selectFrom("email_suppressions").select("email").execute()).toEqual([]);
   });
 
   it("a cookie-authenticated mutation from another origin is refused", async () => {

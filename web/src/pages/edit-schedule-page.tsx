@@ -72,7 +72,11 @@ export function EditSchedulePage(props: { id: string }) {
             setNotice({ kind: "ok", text: "Nothing changed." });
             return;
           }
-          await update.mutateAsync({ id: s.id, ...patch });
+          const updated = await update.mutateAsync({ id: s.id, ...patch });
+          // The saved schedule becomes the form's baseline now (the form remounts on updated_at),
+          // before the notice: a refetch landing later would remount it over what the user
+          // typed after saving.
+          queryClient.setQueryData(trpc.schedules.get.queryKey({ id: s.id }), updated);
           setNotice({ kind: "ok", text: `Saved: ${Object.keys(patch).join(", ")}.` });
           await invalidate();
         }}
