@@ -103,7 +103,7 @@ describe.skipIf(!up)("schedules API over HTTP (real Postgres)", () => {
     expect(runs[1]!.error).toBe("listing source timed out");
     expect((await client.schedules.runs.query({ id: s.id, limit: 1 })).runs).toHaveLength(1);
     // The list carries each schedule's newest run; a schedule never run has none.
-    const never = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Never run" } as any);
+    const never = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, name: "Never run" });
     const listed = (await client.schedules.list.query({ status: "all", limit: 200 })).schedules;
     expect(listed.find((x) => x.id === s.id)!.last_run).toEqual({
       kind: "scheduled",
