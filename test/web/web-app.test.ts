@@ -212,7 +212,9 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
 
   it("pause and resume with the Active switch", async () => {
     const toggle = page.getByRole("switch", { name: "Active: Harbor weekly" });
-    await toggle.click();
+    // Keyboard first: Space on the focused switch pauses it.
+    await toggle.focus();
+    await page.keyboard.press("Space");
     await expect.poll(() => toggle.getAttribute("aria-checked"), POLL).toBe("false");
     await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(false);
     // Filters: a paused schedule is under Paused, not Active; the search is by name.
@@ -230,6 +232,9 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await row.waitFor();
     await toggle.click();
     await expect.poll(async () => (await fx.db.selectFrom("schedules").select("active").executeTakeFirstOrThrow()).active, POLL).toBe(true);
+    // Once the search box's debounce settles the list is the unfiltered one again, cached from
+    // before the resume: it must show the answer, not flash "Paused".
+    await page.waitForTimeout(600);
     expect(await toggle.textContent()).toBe("Active");
   });
 
@@ -379,11 +384,24 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
 
   it("delete asks for confirmation naming the schedule", async () => {
     await page.goto(`${base}/schedules/${scheduleId}`);
-    await page.getByRole("button", { name: "Delete" }).click();
+    // By keyboard: Enter opens it with focus on Cancel (the safe choice), Shift+Tab reaches the
+    // destructive button, Escape closes it and focus returns to Delete.
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    await page.getByRole("button", { name: "Delete" }).focus();
+    await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: 'Delete "Harbor Monday"?' });
     await dialog.waitFor();
+    await expect.poll(focused, POLL).toBe("Cancel");
     await axe(page, "delete-dialog");
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("Delete schedule");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    await expect.poll(focused, POLL).toBe("Delete");
+    expect(await fx.db.selectFrom("schedules").select("id").execute()).toHaveLength(1);
+    await page.getByRole("button", { name: "Delete" }).click();
     await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
     expect(await fx.db.selectFrom("schedules").select("id").execute()).toHaveLength(1);
     await page.getByRole("button", { name: "Delete" }).click();
     await dialog.getByRole("button", { name: "Delete schedule" }).click();

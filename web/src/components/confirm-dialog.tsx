@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
 
 /**
  * A modal confirmation on the native <dialog>: showModal() makes the rest of the page inert, so
- * focus stays inside; Escape cancels; focus returns to what opened it.
+ * focus stays inside; it opens on Cancel; Escape cancels; focus returns to what opened it.
  */
 export function ConfirmDialog(props: {
   open: boolean;
@@ -18,6 +18,7 @@ export function ConfirmDialog(props: {
   onCancel(): void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
@@ -25,6 +26,9 @@ export function ConfirmDialog(props: {
     if (props.open && !dialog.open) {
       const opener = document.activeElement as HTMLElement | null;
       dialog.showModal();
+      // showModal() focuses the first button, the destructive one; start on Cancel instead
+      // (React's autoFocus is a mount-time focus() that showModal overrides).
+      cancel.current?.focus();
       return () => opener?.focus();
     }
     if (!props.open && dialog.open) dialog.close();
@@ -44,7 +48,7 @@ export function ConfirmDialog(props: {
         <button type="button" className={props.tone === "primary" ? "" : "danger"} onClick={props.onConfirm} disabled={props.busy || props.blocked}>
           {props.confirmLabel}
         </button>
-        <button type="button" className="secondary" onClick={props.onCancel} autoFocus>
+        <button type="button" className="secondary" onClick={props.onCancel} ref={cancel}>
           Cancel
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
 import { describeError, trpcClient, useTRPC } from "../api.js";
@@ -8,6 +8,7 @@ import { cadenceInWords, inViewerZone, inZone, relativeTime } from "../schedule-
 import { useDebounced } from "../use-debounced.js";
 
 type StatusFilter = "active" | "paused" | "all";
+type ListPages = InfiniteData<Awaited<ReturnType<typeof trpcClient.schedules.list.query>>, string | undefined>;
 
 export function SchedulesPage() {
   const trpc = useTRPC();
@@ -37,9 +38,16 @@ export function SchedulesPage() {
         setOverrides(({ [id]: _dropped, ...rest }) => rest);
         setToggleError(`Could not change the schedule: ${describeError(error).message}`);
       },
-      onSuccess: async (_data, { id }) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.schedules.list.pathKey() });
+      onSuccess: async (updated, { id }) => {
+        // Every cached list (each filter and search) gets the answer at once, so none shows the
+        // old state while it refetches (switching filters back would otherwise flash it).
+        queryClient.setQueriesData<ListPages>({ queryKey: trpc.schedules.list.pathKey() }, (old) =>
+          old
+            ? { ...old, pages: old.pages.map((p) => ({ ...p, schedules: p.schedules.map((s) => (s.id === id ? { ...s, ...updated } : s)) })) }
+            : old,
+        );
         setOverrides(({ [id]: _dropped, ...rest }) => rest);
+        await queryClient.invalidateQueries({ queryKey: trpc.schedules.list.pathKey() });
       },
     }),
   );
