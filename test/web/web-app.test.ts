@@ -382,6 +382,37 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await other.close();
   });
 
+  it("keyset paging: Load more continues after the first 200, newest first", async () => {
+    const big = await createAccount(fx.db, "Big Brokerage");
+    const start = Date.UTC(2026, 0, 1);
+    await fx.db
+      .insertInto("schedules")
+      .values(
+        Array.from({ length: 201 }, (_, i) => ({
+          account_id: big.account.id,
+          name: `Bulk ${String(i).padStart(3, "0")}`,
+          report_type: "market_snapshot",
+          city: "San Diego",
+          cadence: "daily" as const,
+          recipients: ["agent@example.com"],
+          created_at: new Date(start + i * 1000),
+        })),
+      )
+      .execute();
+    const ctx = await newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${base}/sign-in#key=${big.apiKey}`);
+    await p.waitForURL(`${base}/schedules`);
+    const rows = p.locator("tbody tr");
+    await expect.poll(() => rows.count(), POLL).toBe(200);
+    expect(await rows.first().textContent()).toContain("Bulk 200");
+    await p.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows.count(), POLL).toBe(201);
+    expect(await rows.last().textContent()).toContain("Bulk 000");
+    expect(await p.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    await ctx.close();
+  });
+
   it("delete asks for confirmation naming the schedule", async () => {
     await page.goto(`${base}/schedules/${scheduleId}`);
     // By keyboard: Enter opens it with focus on Cancel (the safe choice), Shift+Tab reaches the
@@ -398,16 +429,16 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
     await expect.poll(focused, POLL).toBe("Delete");
-    expect(await fx.db.selectFrom("schedules").select("id").execute()).toHaveLength(1);
+    expect(await fx.db.selectFrom("schedules").select("id").where("account_id", "=", accountA).execute()).toHaveLength(1);
     await page.getByRole("button", { name: "Delete" }).click();
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await dialog.waitFor({ state: "hidden" });
-    expect(await fx.db.selectFrom("schedules").select("id").execute()).toHaveLength(1);
+    expect(await fx.db.selectFrom("schedules").select("id").where("account_id", "=", accountA).execute()).toHaveLength(1);
     await page.getByRole("button", { name: "Delete" }).click();
     await dialog.getByRole("button", { name: "Delete schedule" }).click();
     await page.waitForURL(`${base}/schedules`);
     await page.getByText("No schedules yet").waitFor();
-    expect(await fx.db.selectFrom("schedules").select("id").execute()).toHaveLength(0);
+    expect(await fx.db.selectFrom("schedules").select("id").where("account_id", "=", accountA).execute()).toHaveLength(0);
   });
 
   it("is usable at 375 px wide", async () => {
