@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
+import { sql } from "kysely";
 import { createAccount } from "../src/accounts/account.repository.js";
 import { EXAMPLE_SCHEDULE } from "../src/dev/example-schedule.js";
 import { createTestDatabase } from "../test/support/database.js";
@@ -61,6 +62,7 @@ try {
       .values({ account_id: account, name: `Schedule ${i}`, report_type: "market_snapshot", city: "San Diego", zip_codes: ["92101"], cadence: "daily", recipients: ["a@example.com", "b@example.com"], next_run_at: new Date(Date.now() + 86_400_000) })
       .execute();
   }
+  const seededUntil = new Date();
   const auth = { authorization: `Bearer ${apiKey}` };
   const ours = await startServer("ours", db.url, 4101);
   const bare = await startServer("bare", db.url, 4102);
@@ -77,8 +79,13 @@ try {
       await autocannon({ url: target.list, connections, duration: 2, headers: auth });
     }
     const measured = {} as Record<keyof typeof targets, { list: Awaited<ReturnType<typeof load>>; create: Awaited<ReturnType<typeof load>>; rps: number }>;
+    // Every phase starts from the same 60 schedules: creates pile up thousands, and the quota count
+    // a create makes grows with them, which would handicap whichever server is measured last.
+    const reset = () => sql`delete from schedules where created_at > ${seededUntil}`.execute(db.handle.db);
     for (const [name, target] of Object.entries(targets) as [keyof typeof targets, (typeof targets)["bare"]][]) {
+      await reset();
       const list = await load(target.server, target.list, { headers: auth });
+      await reset();
       const create = await load(target.server, target.create, post);
       measured[name] = { list, create, rps: (list.rps + create.rps) / 2 };
       for (const [op, r] of [["list", list], ["create", create]] as const) {
