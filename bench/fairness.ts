@@ -28,7 +28,7 @@ import { runTick } from "../src/tick/tick.js";
 import { startWorker } from "../src/worker/start-worker.js";
 import { startSmtpServer } from "../test/support/smtp-server.js";
 import { startS3Server } from "../test/support/s3-server.js";
-import { localServicesEnv } from "../test/support/worker-fixture.js";
+import { FIXTURE_LINK_SECRET, FIXTURE_SECRET, localServicesEnv } from "../test/support/worker-fixture.js";
 import { BENCH_AMQP_URL, createScratchDatabase, deleteScratchTopologies, scratchPrefix } from "./support/tick-fixtures.js";
 
 function flag(name: string, fallback: number, min = 1): number {
@@ -68,7 +68,8 @@ async function measure(fairShare: number): Promise<RunResult> {
   const env = parseEnv({
     DATABASE_URL: scratch.url,
     ...localServicesEnv(s3, smtp),
-    UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123",
+    UNSUBSCRIBE_SECRET: FIXTURE_SECRET,
+    REPORT_LINK_SECRET: FIXTURE_LINK_SECRET,
     LOG_LEVEL: "silent",
     ...(executablePath ? { CHROMIUM_PATH: executablePath } : {}),
   });
