@@ -8,7 +8,7 @@
  *   reference: the seed's design on a subset (--reference-n, default 2,000): one transaction and one
  *              confirmed publish per schedule, no cap.
  *
- * Usage: npx tsx bench/tick.ts [--n 100000] [--reference-n 2000] [--batch 2000]
+ * Usage: npx tsx bench/tick.ts [--n 100000] [--reference-n 2000] [--batch 2000] [--fair-share 10]
  * Prints one JSON line: {"bench":"tick","unit":"schedules/s",...}.
  */
 import { performance } from "node:perf_hooks";
@@ -18,7 +18,7 @@ import { createLogger } from "../src/log/logger.js";
 import { createRabbitQueue } from "../src/queue/rabbitmq-queue.js";
 import { withSystem } from "../src/db/tenant.js";
 import { jobForRun, scheduleParams, type RunToPublish } from "../src/runs/run-job.js";
-import { runTick } from "../src/tick/tick.js";
+import { DEFAULT_FAIR_SHARE, runTick } from "../src/tick/tick.js";
 import { nextRunAt } from "../src/time/next-run-at.js";
 import {
   BENCH_AMQP_URL,
@@ -28,17 +28,19 @@ import {
 } from "./support/tick-fixtures.js";
 import { insertAccounts, insertDueSchedules } from "../test/support/schedules.js";
 
-function flag(name: string, fallback: number): number {
+function flag(name: string, fallback: number, min = 1): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
   return n;
 }
 
 const N = flag("n", 100_000);
 const REFERENCE_N = flag("reference-n", 2_000);
 const BATCH = flag("batch", 2_000);
+/** TICK_FAIR_SHARE for ours; 0 measures the tick without fairness between accounts. */
+const FAIR_SHARE = flag("fair-share", DEFAULT_FAIR_SHARE, 0);
 const log = (msg: string) => process.stderr.write(`[bench:tick] ${msg}\n`);
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -70,7 +72,7 @@ async function main() {
     const queue = await createRabbitQueue({ url: BENCH_AMQP_URL, prefix: oursPrefix });
     log("ours: one runTick…");
     const t0 = performance.now();
-    const summary = await runTick({ db, queue, logger, now, budgetMs: 600_000, batchSize: BATCH });
+    const summary = await runTick({ db, queue, logger, now, budgetMs: 600_000, batchSize: BATCH, fairShare: FAIR_SHARE });
     const oursMs = performance.now() - t0;
     await queue.close();
     // Both lanes: each account's fair share (TICK_FAIR_SHARE) is in the priority one.
@@ -171,6 +173,7 @@ async function main() {
         reference_n: REFERENCE_N,
         reference_ms: round(refMs),
         batch: BATCH,
+        fair_share: FAIR_SHARE,
       }),
     );
   } finally {
