@@ -10,6 +10,7 @@ import { readFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import express from "express";
 import pino from "pino";
 import { chromium } from "playwright-core";
 import { createAccount } from "../src/accounts/account.repository.js";
@@ -73,9 +74,11 @@ try {
     .execute();
 
   const env = parseEnv({ UNSUBSCRIBE_SECRET: "bench-web-unsubscribe-secret-0123456789", REPORT_LINK_SECRET: "bench-web-report-link-secret-0123456789", LOG_LEVEL: "silent" });
-  const app = createApiApp({ env, db: db.handle.db, logger: pino({ level: "silent" }), webAppDir: webDir });
+  // The reference pages go in front of the API app, whose last handler answers every other path 404.
+  const app = express();
   app.get("/bench-reference", (_req, res) => res.type("html").send(REFERENCE_HTML));
   app.get("/bench-reference.js", (_req, res) => res.type("js").send(REFERENCE_JS));
+  app.use(createApiApp({ env, db: db.handle.db, logger: pino({ level: "silent" }), webAppDir: webDir }));
   const server = await listen(app, 0, "127.0.0.1");
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
   try {
