@@ -1,15 +1,16 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { Link, Redirect, Route, Switch, useLocation } from "wouter";
-import { currentSession, isUnauthorized, signOut } from "./api.js";
-import { EditSchedulePage } from "./pages/edit-schedule-page.js";
-import { NewSchedulePage } from "./pages/new-schedule-page.js";
-import { RunsPage } from "./pages/runs-page.js";
+import { isUnauthorized, SESSION_KEY, sessionQuery, signOut } from "./api.js";
 import { SchedulesPage } from "./pages/schedules-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
-import { SuppressionsPage } from "./pages/suppressions-page.js";
 
-export const SESSION_KEY = ["session"] as const;
+// The schedules list is what opens first; the other pages (the form with its validation rules,
+// dialogs, the report preview) load when first visited, so the first page does not wait for them.
+const NewSchedulePage = lazy(() => import("./pages/new-schedule-page.js").then((m) => ({ default: m.NewSchedulePage })));
+const EditSchedulePage = lazy(() => import("./pages/edit-schedule-page.js").then((m) => ({ default: m.EditSchedulePage })));
+const RunsPage = lazy(() => import("./pages/runs-page.js").then((m) => ({ default: m.RunsPage })));
+const SuppressionsPage = lazy(() => import("./pages/suppressions-page.js").then((m) => ({ default: m.SuppressionsPage })));
 
 export function App() {
   const [location] = useLocation();
@@ -20,7 +21,7 @@ export function App() {
 function SignedInApp() {
   const [location, navigate] = useLocation();
   const queryClient = useQueryClient();
-  const session = useQuery({ queryKey: SESSION_KEY, queryFn: currentSession, staleTime: 60_000 });
+  const session = useQuery(sessionQuery);
 
   // A procedure answering UNAUTHORIZED means the session ended (signed out elsewhere, key revoked).
   useEffect(
@@ -65,19 +66,21 @@ function SignedInApp() {
         </button>
       </header>
       <main id="main">
-        <Switch>
-          <Route path="/">
-            <Redirect to="/schedules" />
-          </Route>
-          <Route path="/schedules" component={SchedulesPage} />
-          <Route path="/schedules/new" component={NewSchedulePage} />
-          <Route path="/schedules/:id/runs">{(params) => <RunsPage id={params.id} />}</Route>
-          <Route path="/schedules/:id">{(params) => <EditSchedulePage id={params.id} />}</Route>
-          <Route path="/suppressions" component={SuppressionsPage} />
-          <Route>
-            <h1>Page not found</h1>
-          </Route>
-        </Switch>
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <Switch>
+            <Route path="/">
+              <Redirect to="/schedules" />
+            </Route>
+            <Route path="/schedules" component={SchedulesPage} />
+            <Route path="/schedules/new" component={NewSchedulePage} />
+            <Route path="/schedules/:id/runs">{(params) => <RunsPage id={params.id} />}</Route>
+            <Route path="/schedules/:id">{(params) => <EditSchedulePage id={params.id} />}</Route>
+            <Route path="/suppressions" component={SuppressionsPage} />
+            <Route>
+              <h1>Page not found</h1>
+            </Route>
+          </Switch>
+        </Suspense>
       </main>
     </>
   );

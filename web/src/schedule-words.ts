@@ -23,24 +23,39 @@ export function cadenceInWords(s: ScheduleTiming): string {
   return `Daily ${at}`;
 }
 
+/**
+ * One formatter per zone: building an Intl.DateTimeFormat costs far more than formatting with it,
+ * and a list of 200 schedules formats two or three instants per row in a handful of zones.
+ */
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = FORMATTERS.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    });
+    FORMATTERS.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** An instant in a zone, with the zone's short name: "Mon, Mar 8, 2027, 09:00 PST". */
 export function inZone(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  }).format(new Date(iso));
+  return zoneFormatter(timeZone).format(new Date(iso));
 }
 
 /** The same instant in the viewer's own zone, for a hover title. */
 export function inViewerZone(iso: string): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = browserTimeZone();
   return `Your time: ${inZone(iso, zone)} (${zone})`;
 }
 
@@ -59,6 +74,10 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return RELATIVE.format(seconds, "second");
 }
 
+let BROWSER_ZONE: string | undefined;
+
+/** The viewer's zone, asked once: resolvedOptions() builds a whole formatter to answer. */
 export function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  BROWSER_ZONE ??= Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return BROWSER_ZONE;
 }

@@ -6,8 +6,8 @@ import { ErrorText, Page } from "../components/page.js";
 import { REPORT_TYPE_LABELS } from "../report-type-labels.js";
 import { cadenceInWords, inViewerZone, inZone, relativeTime } from "../schedule-words.js";
 import { useDebounced } from "../use-debounced.js";
+import { schedulesListQuery, type StatusFilter } from "./schedules-list-query.js";
 
-type StatusFilter = "active" | "paused" | "all";
 type ListPages = InfiniteData<Awaited<ReturnType<typeof trpcClient.schedules.list.query>>, string | undefined>;
 
 export function SchedulesPage() {
@@ -19,13 +19,7 @@ export function SchedulesPage() {
   const [overrides, setOverrides] = useState<Record<string, boolean>>({});
   const [toggleError, setToggleError] = useState<string | null>(null);
 
-  const input = { status, name_contains: nameContains || undefined, limit: 200 };
-  const list = useInfiniteQuery({
-    queryKey: [...trpc.schedules.list.pathKey(), input, "pages"],
-    queryFn: ({ pageParam }) => trpcClient.schedules.list.query({ ...input, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
-  });
+  const list = useInfiniteQuery(schedulesListQuery(status, nameContains));
 
   // The switch flips at once; a failure flips it back and says why.
   const setActive = useMutation(

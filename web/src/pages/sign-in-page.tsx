@@ -1,8 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useLocation, useSearch } from "wouter";
-import { signIn } from "../api.js";
-import { SESSION_KEY } from "../app.js";
+import { SESSION_KEY, signIn } from "../api.js";
 import { Page } from "../components/page.js";
 
 /** Only paths of this app are followed after sign-in: never another site. */
