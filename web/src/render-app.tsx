@@ -1,10 +1,9 @@
-import "./early-requests.js";
+/** React and the app: loaded by main.ts once the first requests are on their way. */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { queryClient, TRPCProvider, trpcClient } from "./api.js";
 import { App } from "./app.js";
-import "./styles.css";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
