@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link } from "wouter";
 import { describeError, trpcClient, useTRPC } from "../api.js";
 import { ErrorText, Page } from "../components/page.js";
+import { RowLink } from "../components/row-link.js";
 import { REPORT_TYPE_LABELS } from "../report-type-labels.js";
 import { cadenceInWords, inViewerZone, inZone, relativeTime } from "../schedule-words.js";
 import { useDebounced } from "../use-debounced.js";
@@ -110,11 +111,11 @@ export function SchedulesPage() {
                 return (
                   <tr key={s.id} data-schedule-id={s.id}>
                     <td>
-                      <Link href={`/schedules/${s.id}`}>{s.name}</Link>
+                      <RowLink href={`/schedules/${s.id}`}>{s.name}</RowLink>
                       <br />
-                      <Link href={`/schedules/${s.id}/runs`} className="small">
+                      <RowLink href={`/schedules/${s.id}/runs`} className="small">
                         Runs
-                      </Link>
+                      </RowLink>
                     </td>
                     <td>{REPORT_TYPE_LABELS[s.report_type as keyof typeof REPORT_TYPE_LABELS] ?? s.report_type}</td>
                     <td>{[s.city, s.zip_codes.join(", ")].filter(Boolean).join(" · ")}</td>
