@@ -30,12 +30,14 @@ const REFERENCE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-
 <body><main><h1>Schedules</h1><table><tbody id="rows"></tbody></table></main><script src="/bench-reference.js"></script></body></html>`;
 const REFERENCE_JS = `
 const input = encodeURIComponent(JSON.stringify({ status: "all", limit: ${ROWS} }));
+const formats = new Map();
+const formatIn = (zone) => formats.get(zone) ?? formats.set(zone, new Intl.DateTimeFormat("en-GB", { timeZone: zone, dateStyle: "short", timeStyle: "medium" })).get(zone);
 fetch("/trpc/schedules.list?input=" + input).then((r) => r.json()).then((body) => {
   const tbody = document.getElementById("rows");
   for (const s of body.result.data.schedules) {
     const tr = document.createElement("tr");
     const name = document.createElement("td"); name.textContent = s.name; tr.appendChild(name);
-    const next = document.createElement("td"); next.textContent = new Date(s.next_run_at).toLocaleString("en-GB", { timeZone: s.timezone }); tr.appendChild(next);
+    const next = document.createElement("td"); next.textContent = formatIn(s.timezone).format(new Date(s.next_run_at)); tr.appendChild(next);
     const cell = document.createElement("td"); const b = document.createElement("button");
     b.setAttribute("role", "switch"); b.setAttribute("aria-checked", String(s.active)); b.textContent = s.active ? "Active" : "Paused";
     b.addEventListener("click", () => b.setAttribute("aria-checked", String(b.getAttribute("aria-checked") !== "true")));
