@@ -1,14 +1,14 @@
 import { sql } from "kysely";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ReportJob } from "../../src/queue/report-job.js";
-import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
+import type { RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import { runTick, type TickOptions } from "../../src/tick/tick.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
+import type { TestDatabase } from "../support/database.js";
+import { postgresUp, rabbitUp } from "../support/services.js";
+import type { RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import { insertAccount, insertDueSchedules, insertSchedule } from "../support/schedules.js";
-import { silentLogger } from "./fixtures.js";
+import { silentLogger, useTickWorld } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 
@@ -17,26 +17,7 @@ describe.skipIf(!up)("fair tick", () => {
   let tdb: TestDatabase;
   let side: RabbitSideChannel;
   let queue: RabbitJobQueue;
-  const prefixes: string[] = [];
-  const queues: RabbitJobQueue[] = [];
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase("mr_fair_tick", 6);
-    side = await openSideChannel();
-  });
-  afterAll(async () => {
-    await Promise.allSettled(queues.map((q) => q.close()));
-    for (const p of prefixes) await side.deleteAll(p);
-    await side.close();
-    await tdb.drop();
-  });
-  beforeEach(async () => {
-    await sql`TRUNCATE accounts CASCADE`.execute(tdb.handle.db);
-    const prefix = uniquePrefix("fair");
-    prefixes.push(prefix);
-    queue = await createRabbitQueue({ url: AMQP_URL, prefix });
-    queues.push(queue);
-  });
+  useTickWorld({ database: "mr_fair_tick", label: "fair" }, (world) => ({ tdb, side, queue } = world));
 
   const db = () => tdb.handle.db;
   const tick = (now: Date, extra: Partial<TickOptions> = {}) =>

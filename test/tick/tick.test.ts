@@ -1,50 +1,26 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectDatabase } from "../../src/db/connect.js";
 import type { ReportJob } from "../../src/queue/report-job.js";
 import type { JobQueue } from "../../src/queue/job-queue.js";
-import { createRabbitQueue, type RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
+import type { RabbitJobQueue } from "../../src/queue/rabbitmq-queue.js";
 import { runTick, type TickSummary } from "../../src/tick/tick.js";
 import { FAILED_SCHEDULE_RETRY_MS } from "../../src/tick/claim-due.js";
 import { nextRunAt } from "../../src/time/next-run-at.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { AMQP_URL, postgresUp, rabbitUp } from "../support/services.js";
-import { openSideChannel, uniquePrefix, type RabbitSideChannel } from "../support/rabbit-side-channel.js";
+import type { TestDatabase } from "../support/database.js";
+import { postgresUp, rabbitUp } from "../support/services.js";
+import type { RabbitSideChannel } from "../support/rabbit-side-channel.js";
 import { insertAccount, insertDueSchedules, insertSchedule } from "../support/schedules.js";
-import { countRuns, nextRunOf, runsOf, silentLogger } from "./fixtures.js";
+import { countRuns, nextRunOf, runsOf, silentLogger, useTickWorld } from "./fixtures.js";
 
 const up = (await postgresUp()) && (await rabbitUp());
 
 describe.skipIf(!up)("tick", () => {
   let tdb: TestDatabase;
   let side: RabbitSideChannel;
-  const prefixes: string[] = [];
-  const queues: RabbitJobQueue[] = [];
   let queue: RabbitJobQueue;
   let prefix: string;
-
-  const openQueue = async (p: string) => {
-    const q = await createRabbitQueue({ url: AMQP_URL, prefix: p });
-    queues.push(q);
-    return q;
-  };
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase("mr_tick", 6);
-    side = await openSideChannel();
-  });
-  afterAll(async () => {
-    await Promise.allSettled(queues.map((q) => q.close()));
-    for (const p of prefixes) await side.deleteAll(p);
-    await side.close();
-    await tdb.drop();
-  });
-  beforeEach(async () => {
-    await sql`TRUNCATE accounts CASCADE`.execute(tdb.handle.db);
-    prefix = uniquePrefix("tick");
-    prefixes.push(prefix);
-    queue = await openQueue(prefix);
-  });
+  const { openQueue } = useTickWorld({ database: "mr_tick", label: "tick" }, (world) => ({ tdb, side, queue, prefix } = world));
 
   const db = () => tdb.handle.db;
   const tick = (now: Date, extra: Partial<Parameters<typeof runTick>[0]> = {}): Promise<TickSummary> =>
