@@ -11,13 +11,10 @@ import { sql } from "kysely";
 import { createAccount } from "../src/accounts/account.repository.js";
 import { EXAMPLE_SCHEDULE } from "../src/dev/example-schedule.js";
 import { createTestDatabase } from "../test/support/database.js";
+import { intFlag } from "./support/int-flag.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const seconds = arg("seconds", 10);
-const connections = arg("connections", 32);
+const seconds = intFlag("seconds", 10);
+const connections = intFlag("connections", 32);
 
 const body = { ...EXAMPLE_SCHEDULE, recipients: ["client@example.com", "other@example.com"] };
 

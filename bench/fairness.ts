@@ -30,18 +30,11 @@ import { startSmtpServer } from "../test/support/smtp-server.js";
 import { startS3Server } from "../test/support/s3-server.js";
 import { FIXTURE_LINK_SECRET, FIXTURE_SECRET, localServicesEnv } from "../test/support/worker-fixture.js";
 import { BENCH_AMQP_URL, createScratchDatabase, deleteScratchTopologies, scratchPrefix } from "./support/tick-fixtures.js";
+import { intFlag } from "./support/int-flag.js";
 
-function flag(name: string, fallback: number, min = 1): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
-  return n;
-}
-
-const DUE = flag("due", 5_000);
-const CONCURRENCY = flag("concurrency", 4);
-const FAIR_SHARE = flag("fair-share", 10);
+const DUE = intFlag("due", 5_000);
+const CONCURRENCY = intFlag("concurrency", 4);
+const FAIR_SHARE = intFlag("fair-share", 10);
 const WITH_PDF = !process.argv.includes("--no-pdf");
 const SMALL_RECIPIENT = "small-account-client@example.com";
 const log = (msg: string) => process.stderr.write(`[bench:fairness] ${msg}\n`);

@@ -27,20 +27,13 @@ import {
   scratchPrefix,
 } from "./support/tick-fixtures.js";
 import { insertAccounts, insertDueSchedules } from "../test/support/schedules.js";
+import { intFlag } from "./support/int-flag.js";
 
-function flag(name: string, fallback: number, min = 1): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
-  return n;
-}
-
-const N = flag("n", 100_000);
-const REFERENCE_N = flag("reference-n", 2_000);
-const BATCH = flag("batch", 2_000);
+const N = intFlag("n", 100_000);
+const REFERENCE_N = intFlag("reference-n", 2_000);
+const BATCH = intFlag("batch", 2_000);
 /** TICK_FAIR_SHARE for ours; 0 measures the tick without fairness between accounts. */
-const FAIR_SHARE = flag("fair-share", DEFAULT_FAIR_SHARE, 0);
+const FAIR_SHARE = intFlag("fair-share", DEFAULT_FAIR_SHARE, 0);
 const log = (msg: string) => process.stderr.write(`[bench:tick] ${msg}\n`);
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 

@@ -18,12 +18,9 @@ import { buildWebApp } from "../src/api/http/build-web-app.js";
 import { createApiApp, listen } from "../src/api/server.js";
 import { parseEnv } from "../src/config/env.js";
 import { createTestDatabase } from "../test/support/database.js";
+import { intFlag } from "./support/int-flag.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const runs = arg("runs", 7);
+const runs = intFlag("runs", 7);
 const ROWS = 200;
 
 const REFERENCE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>reference</title></head>

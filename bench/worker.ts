@@ -31,13 +31,10 @@ import { localServicesEnv } from "../test/support/worker-fixture.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { AMQP_URL } from "../test/support/services.js";
 import { measurePdfCeiling, measureThroughput } from "./pdf-ceiling.js";
+import { intFlag } from "./support/int-flag.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const M = arg("m", 120);
-const concurrency = arg("concurrency", 4);
+const M = intFlag("m", 120);
+const concurrency = intFlag("concurrency", 4);
 const executablePath = findChromium();
 if (!executablePath) throw new Error("Chromium not found: apt-get install chromium, or set CHROMIUM_PATH");
 
