@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import pino from "pino";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, revokeApiKey } from "../../src/accounts/account.repository.js";
 import { buildWebApp } from "../../src/api/http/build-web-app.js";
@@ -62,6 +62,17 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     if (SCREENSHOTS) await p.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
+  /** A message about a button is shown beside it: on screen, at most 200 px above or below it. */
+  async function expectNear(message: Locator, button: Locator) {
+    const [m, b] = [await message.boundingBox(), await button.boundingBox()];
+    expect(m && b).toBeTruthy();
+    const gap = Math.max(m!.y - (b!.y + b!.height), b!.y - (m!.y + m!.height), 0);
+    expect(gap).toBeLessThanOrEqual(200);
+    const viewport = page.viewportSize()!;
+    expect(m!.y + m!.height).toBeLessThanOrEqual(viewport.height);
+    expect(m!.x + m!.width).toBeLessThanOrEqual(viewport.width);
+  }
+
   async function newContext(): Promise<BrowserContext> {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     // Generous waits: on a loaded shared machine a cold page can take many seconds. No assertion
@@ -85,7 +96,8 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     keyB = b.apiKey;
     keyBPrefix = b.keyPrefix;
     server = await listen(
-      createApiApp({ env: fx.env, db: fx.db, logger: pino({ level: "silent" }), queue: fx.queue, store: fx.store, webAppDir: webDir }),
+      // One test send per schedule per hour: the second one in the suite meets the limit for real.
+      createApiApp({ env: { ...fx.env, SEND_TEST_PER_SCHEDULE_PER_HOUR: 1 }, db: fx.db, logger: pino({ level: "silent" }), queue: fx.queue, store: fx.store, webAppDir: webDir }),
       0,
       "127.0.0.1",
     );
@@ -289,6 +301,14 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
   it("Run now: the run appears and reaches completed without a reload; Open report gives a PDF", async () => {
     await page.getByRole("button", { name: "Run now" }).click();
     await page.getByText("Run started").waitFor();
+    // Again within the minute: the API's CONFLICT, in its own words, beside the button.
+    const runNow = page.getByRole("button", { name: "Run now" });
+    await runNow.click();
+    const conflict = page.getByRole("alert").filter({ hasText: "Run now failed:" });
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toMatch(/can be run manually once a minute \(try again in \d+ s\)/);
+    await expectNear(conflict, runNow);
+    expect(await fx.db.selectFrom("schedule_runs").select("id").where("kind", "=", "manual").execute()).toHaveLength(1);
     await page.getByRole("link", { name: "Runs" }).click();
     await page.waitForURL(`${base}/schedules/${scheduleId}/runs`);
     const navigations: string[] = [];
@@ -356,6 +376,20 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     expect(await fx.db.selectFrom("email_suppressions").select("email").execute()).toEqual([]);
   });
 
+  it("Send test past SEND_TEST_PER_SCHEDULE_PER_HOUR says which limit, beside the button, sending nothing", async () => {
+    await page.goto(`${base}/schedules/${scheduleId}`);
+    const sendTest = page.getByRole("button", { name: "Send test", exact: true });
+    await sendTest.click();
+    const dialog = page.getByRole("dialog", { name: 'Send a test of "Harbor Monday"' });
+    await dialog.getByRole("button", { name: "Send test to 2" }).click();
+    const refused = page.getByRole("alert").filter({ hasText: "Send test failed:" });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("sendTest limit reached: 1 test sends per schedule per hour (SEND_TEST_PER_SCHEDULE_PER_HOUR)");
+    await dialog.waitFor({ state: "hidden" });
+    await expectNear(refused, sendTest);
+    expect(await fx.db.selectFrom("schedule_runs").select("id").where("kind", "=", "test").execute()).toHaveLength(1);
+  });
+
   it("a cookie-authenticated mutation from another origin is refused", async () => {
     const res = await page.request.post(`${base}/trpc/schedules.delete`, {
       headers: { Origin: "https://evil.example", "Content-Type": "application/json" },
@@ -413,6 +447,53 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await ctx.close();
   });
 
+  it("is usable at 375 px and at 1440 px wide: no sideways page scroll, the main controls on screen", async () => {
+    const pages: { path: string; controls: Locator[] }[] = [
+      {
+        path: "/schedules",
+        controls: [
+          page.getByRole("link", { name: "New schedule" }).first(),
+          page.getByLabel("Show"),
+          page.getByLabel("Search by name"),
+          page.getByRole("link", { name: "Harbor Monday" }),
+          page.getByRole("switch", { name: "Active: Harbor Monday" }),
+        ],
+      },
+      { path: "/schedules/new", controls: [page.getByLabel("Name"), page.getByLabel("Time zone"), page.getByRole("button", { name: "Create schedule" })] },
+      {
+        path: `/schedules/${scheduleId}`,
+        controls: [
+          page.getByLabel("Name"),
+          page.getByRole("button", { name: "Run now" }),
+          page.getByRole("button", { name: "Send test", exact: true }),
+          page.getByRole("button", { name: "Delete" }),
+          page.getByRole("button", { name: "Save" }),
+          page.getByRole("button", { name: "Preview report" }),
+        ],
+      },
+      { path: `/schedules/${scheduleId}/runs`, controls: [page.getByRole("button", { name: "Show outcomes" }).first(), page.locator(".status-completed").first()] },
+    ];
+    for (const viewport of [
+      { width: 375, height: 800 },
+      { width: 1440, height: 900 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const { path: where, controls } of pages) {
+        await page.goto(`${base}${where}`);
+        for (const control of controls) {
+          await control.waitFor();
+          // A control in a table scrolls with its table (the page itself must not).
+          await control.scrollIntoViewIfNeeded();
+          const box = (await control.boundingBox())!;
+          expect({ where, viewport, box: box.x >= 0 && box.x + box.width <= viewport.width }).toEqual({ where, viewport, box: true });
+        }
+        const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth > window.innerWidth);
+        expect({ where, viewport, overflow }).toEqual({ where, viewport, overflow: false });
+        if (viewport.width === 375 && where === "/schedules/new") await axe(page, "new-schedule-375");
+      }
+    }
+  });
+
   it("delete asks for confirmation naming the schedule", async () => {
     await page.goto(`${base}/schedules/${scheduleId}`);
     // By keyboard: Enter opens it with focus on Cancel (the safe choice), Shift+Tab reaches the
@@ -439,16 +520,6 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await page.waitForURL(`${base}/schedules`);
     await page.getByText("No schedules yet").waitFor();
     expect(await fx.db.selectFrom("schedules").select("id").where("account_id", "=", accountA).execute()).toHaveLength(0);
-  });
-
-  it("is usable at 375 px wide", async () => {
-    await page.setViewportSize({ width: 375, height: 800 });
-    await page.goto(`${base}/schedules/new`);
-    await page.getByLabel("Name").waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await axe(page, "new-schedule-375");
-    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it("sign out ends the session: protected pages redirect to sign-in and the old cookie is dead", async () => {
