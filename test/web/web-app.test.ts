@@ -387,6 +387,7 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     expect(await refused.textContent()).toContain("sendTest limit reached: 1 test sends per schedule per hour (SEND_TEST_PER_SCHEDULE_PER_HOUR)");
     await dialog.waitFor({ state: "hidden" });
     await expectNear(refused, sendTest);
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, "send-test-limit.png") });
     expect(await fx.db.selectFrom("schedule_runs").select("id").where("kind", "=", "test").execute()).toHaveLength(1);
   });
 

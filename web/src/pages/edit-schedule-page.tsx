@@ -48,10 +48,17 @@ export function EditSchedulePage(props: { id: string }) {
           <Link href={`/schedules/${s.id}/runs`} className="button secondary">
             Runs
           </Link>
-          <button type="button" className="secondary" onClick={() => act("Run now", () => runNow.mutateAsync({ id: s.id }), "Run started: see Runs for its progress.")}>
+          {/* Disabled while in flight: a double click would otherwise start one run and report the
+              second click's CONFLICT as a failure over the first one's success. */}
+          <button
+            type="button"
+            className="secondary"
+            disabled={runNow.isPending}
+            onClick={() => act("Run now", () => runNow.mutateAsync({ id: s.id }), "Run started: see Runs for its progress.")}
+          >
             Run now
           </button>
-          <button type="button" className="secondary" onClick={() => setTesting(true)}>
+          <button type="button" className="secondary" disabled={sendTest.isPending} onClick={() => setTesting(true)}>
             Send test
           </button>
           <button type="button" className="danger" onClick={() => setConfirming(true)}>
