@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer, STATUS_CODES, type Server } from "node:http";
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
+import { TRPCError } from "@trpc/server";
 import { sql } from "kysely";
 import { createApiKeyAuthenticator } from "../accounts/api-key-authenticator.js";
 import type { AppDeps } from "./app-deps.js";
@@ -17,7 +18,7 @@ import { unsubscribeRoutes } from "./http/unsubscribe-pages.js";
 import { webAppRoutes } from "./http/web-app-routes.js";
 import { sessionRoutes } from "../sessions/session-routes.js";
 import { appRouter } from "./router.js";
-import { trpcExpressHandler } from "./trpc-express-handler.js";
+import { sendTrpcError, trpcExpressHandler } from "./trpc-express-handler.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
@@ -110,7 +111,11 @@ export function createApiApp(deps: AppDeps, options: ApiAppOptions = {}): Expres
       const procedure = routeLabel(req);
       metrics.errors.inc({ procedure, code: "TOO_MANY_REQUESTS" });
       deps.logger.debug({ requestId: res.locals.requestId, procedure, code: "TOO_MANY_REQUESTS" }, "request refused: rate limit");
-      res.status(429).json({ error: "too_many_requests", message: `Too many requests ${what}; retry after the time in Retry-After` });
+      const message = `Too many requests ${what}; retry after the time in Retry-After`;
+      // Each API answers in its own error shape, which its clients parse; the public pages in plain JSON.
+      if (req.baseUrl === "/trpc") sendTrpcError(req, res, appRouter, 429, new TRPCError({ code: "TOO_MANY_REQUESTS", message }));
+      else if (req.baseUrl.startsWith("/v1")) res.status(429).json({ code: "TOO_MANY_REQUESTS", message });
+      else res.status(429).json({ error: "too_many_requests", message });
     };
   const limiter = (limit: number, what: string, keyGenerator?: (req: Request) => string) =>
     rateLimit({

@@ -1,5 +1,6 @@
-import type { RequestHandler } from "express";
-import type { AnyRouter, inferRouterContext } from "@trpc/server";
+import type { Request as ExpressRequest, RequestHandler, Response } from "express";
+import { TRPCError, type AnyRouter, type inferRouterContext } from "@trpc/server";
+import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import { resolveResponse, type HTTPErrorHandler } from "@trpc/server/http";
 
@@ -39,4 +40,15 @@ export function trpcExpressHandler<TRouter extends AnyRouter>(opts: {
       next(error);
     }
   };
+}
+
+/**
+ * An error raised in front of the procedures (a rate limit) in tRPC's own wire format, so the typed
+ * client reads its code instead of failing to parse the body: one envelope, or one per procedure
+ * of a batch.
+ */
+export function sendTrpcError(req: ExpressRequest, res: Response, router: AnyRouter, status: number, error: TRPCError): void {
+  const shape = getErrorShape({ config: router._def._config, error, type: "unknown", path: undefined, input: undefined, ctx: undefined });
+  const procedures = req.path.slice(1).split(",").length;
+  res.status(status).json(req.query.batch === "1" ? Array.from({ length: procedures }, () => ({ error: shape })) : { error: shape });
 }

@@ -1,4 +1,4 @@
-import { requireSigningSecrets, type Env } from "../config/env.js";
+import { apiLimitsFromEnv, requireSigningSecrets, type Env } from "../config/env.js";
 import { assertLoginRoleFailsClosed } from "../db/login-role.js";
 import { openDatabase } from "../db/open-database.js";
 import { onShutdownSignal } from "./shutdown.js";
@@ -23,7 +23,7 @@ export async function runApiCommand(env: Env): Promise<number> {
   const store = createObjectStore(env);
   let shuttingDown = false;
   const metrics = createApiMetrics();
-  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown }, { poolHealth: handle.health, metrics });
+  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown }, { poolHealth: handle.health, metrics, limits: apiLimitsFromEnv(env) });
   const host = env.HOST ?? "0.0.0.0";
   const server = await listen(app, env.PORT, host);
   const metricsServer = await listen(createMetricsApp(metrics.registry), env.METRICS_PORT, host);

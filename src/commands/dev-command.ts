@@ -1,5 +1,5 @@
 import type { Env } from "../config/env.js";
-import { publicBaseUrl } from "../config/env.js";
+import { apiLimitsFromEnv, publicBaseUrl } from "../config/env.js";
 import { createApiApp, listen } from "../api/server.js";
 import { assertLoginRoleFailsClosed } from "../db/login-role.js";
 import { createApiMetrics } from "../metrics/api-metrics.js";
@@ -39,7 +39,7 @@ export async function runDevCommand(configured: Env): Promise<number> {
 
   let shuttingDown = false;
   const metrics = createApiMetrics();
-  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown }, { metrics });
+  const app = createApiApp({ env, db: handle.db, logger, queue, store, isShuttingDown: () => shuttingDown }, { metrics, limits: apiLimitsFromEnv(env) });
   // A laptop's dev server answers this machine only, unless HOST says otherwise.
   const host = env.HOST ?? "127.0.0.1";
   const server = await listen(app, env.PORT, host);

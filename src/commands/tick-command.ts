@@ -1,7 +1,7 @@
 import { parseCommandArgs, UsageError } from "./command-args.js";
 import { isEntryPoint } from "./entry-point.js";
 import { isDatabaseUnreachable } from "../db/database-unreachable.js";
-import { ConfigError, parseEnv } from "../config/env.js";
+import { ConfigError, parseEnv, poolSettingsFromEnv } from "../config/env.js";
 import type { Logger } from "../log/logger.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { topologyFor } from "../queue/rabbitmq-topology.js";
@@ -177,7 +177,7 @@ export async function runTickCommand(argv: string[], deps: TickCommandDeps = {})
           import("../db/connect.js"),
           import("../tick/tick.js"),
         ]);
-        const opened = await connectDatabase({ databaseUrl, poolSize: 4, applicationName: "market-reports-tick" });
+        const opened = await connectDatabase({ databaseUrl, poolSize: 4, applicationName: "market-reports-tick", ...poolSettingsFromEnv(env) });
         handle = opened;
         // A dry run publishes nothing; the embedded queue stands in so runTick's contract holds.
         queue ??= (await import("../queue/in-process-queue.js")).createInProcessQueue();

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { KeyRing } from "../signing/key-ring.js";
+import { DEFAULT_API_LIMITS, type ApiLimits } from "../api/api-limits.js";
+import { DATABASE_DEFAULTS } from "../db/pool-settings.js";
 
 /**
  * Every setting the processes read, parsed once. In development an unset backing service means
@@ -142,6 +144,36 @@ export const envSchema = z
     SEND_TEST_PER_SCHEDULE_PER_HOUR: intFrom(1, 1_000_000, 10),
     SEND_TEST_PER_ACCOUNT_PER_HOUR: intFrom(1, 1_000_000, 30),
     TICK_FAIR_SHARE: intFrom(0, 1_000_000, 10),
+    // Every pool's and the API's protection against slow, aborted and greedy clients (README:
+    // Configuration); 0 turns a timeout or a rate limit off.
+    DATABASE_POOL_WAIT_MS: intFrom(100, 60_000, DATABASE_DEFAULTS.poolWaitMs),
+    DATABASE_STATEMENT_TIMEOUT_MS: intFrom(0, 86_400_000, DATABASE_DEFAULTS.statementTimeoutMs),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: intFrom(0, 86_400_000, DATABASE_DEFAULTS.idleInTransactionTimeoutMs),
+    API_BODY_LIMIT_BYTES: intFrom(1_024, 10 * 1024 * 1024, DEFAULT_API_LIMITS.bodyLimitBytes),
+    API_BODY_TIMEOUT_MS: intFrom(100, 600_000, DEFAULT_API_LIMITS.bodyTimeoutMs),
+    API_POOL_STALL_SECONDS: intFrom(1, 86_400, DEFAULT_API_LIMITS.livenessPoolStallMs / 1000),
+    RATE_LIMIT_WINDOW_SECONDS: intFrom(1, 86_400, DEFAULT_API_LIMITS.rateLimitWindowMs / 1000),
+    RATE_LIMIT_PER_IP: intFrom(0, 100_000_000, DEFAULT_API_LIMITS.rateLimitPerIp),
+    RATE_LIMIT_PER_KEY: intFrom(0, 100_000_000, DEFAULT_API_LIMITS.rateLimitPerKey),
+    RATE_LIMIT_PUBLIC_PER_IP: intFrom(0, 100_000_000, DEFAULT_API_LIMITS.rateLimitPublicPerIp),
+    /** Express `trust proxy`: "false" (default), a hop count, or the proxies' addresses/subnets; never "true". */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx): boolean | number | string => {
+        if (v === undefined || v === "" || v === "false") return false;
+        if (/^\d+$/.test(v)) return Number(v);
+        if (v === "true") {
+          ctx.addIssue({ code: "custom", message: 'must be a hop count or the proxies\' addresses, not "true" (any client could then choose its own address with X-Forwarded-For)' });
+          return z.NEVER;
+        }
+        if (!/^[0-9A-Fa-f.:/, a-z]+$/.test(v)) {
+          ctx.addIssue({ code: "custom", message: "must be false, a hop count, or comma-separated addresses, subnets or loopback/linklocal/uniquelocal" });
+          return z.NEVER;
+        }
+        return v;
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.REPORT_LINK_SECRET !== undefined && env.REPORT_LINK_SECRET === env.UNSUBSCRIBE_SECRET) {
@@ -223,3 +255,27 @@ export function publicBaseUrl(env: Env): string {
 
 /** Every variable the processes read; deployment checks compare manifests against this list. */
 export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/** The API's limits as configured (src/api/api-limits.ts says what each one does). */
+export function apiLimitsFromEnv(env: Env): ApiLimits {
+  return {
+    ...DEFAULT_API_LIMITS,
+    bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
+    bodyTimeoutMs: env.API_BODY_TIMEOUT_MS,
+    livenessPoolStallMs: env.API_POOL_STALL_SECONDS * 1000,
+    rateLimitWindowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    rateLimitPerIp: env.RATE_LIMIT_PER_IP,
+    rateLimitPerKey: env.RATE_LIMIT_PER_KEY,
+    rateLimitPublicPerIp: env.RATE_LIMIT_PUBLIC_PER_IP,
+    trustProxy: env.TRUST_PROXY,
+  };
+}
+
+/** Every pool's protective settings as configured, for connectDatabase. */
+export function poolSettingsFromEnv(env: Env): { poolWaitMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number } {
+  return {
+    poolWaitMs: env.DATABASE_POOL_WAIT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
+}

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
 import { watchPool, type PoolHealth } from "./pool-health.js";
+import { DATABASE_DEFAULTS } from "./pool-settings.js";
 
 /**
  * One handle over either real Postgres or the embedded PGlite. Everything above this file talks to
@@ -34,7 +35,6 @@ export interface ConnectOptions {
   idleInTransactionTimeoutMs?: number;
 }
 
-export const DATABASE_DEFAULTS = { poolWaitMs: 3_000, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 10_000 } as const;
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options);

@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import { poolSettingsFromEnv, type Env } from "../config/env.js";
 import { connectDatabase, type DatabaseHandle } from "./connect.js";
 import type { Logger } from "../log/logger.js";
 
@@ -7,5 +7,5 @@ export async function openDatabase(env: Env, logger: Logger, options: { poolSize
   if (!env.DATABASE_URL) {
     logger.info({ dataDir: env.DATA_DIR }, "DATABASE_URL not set: using the embedded PGlite database");
   }
-  return connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, ...options });
+  return connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, ...poolSettingsFromEnv(env), ...options });
 }
