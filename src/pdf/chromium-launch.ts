@@ -1,13 +1,22 @@
 import type { LaunchOptions } from "puppeteer-core";
 import { isHeadlessShell } from "./find-chromium.js";
 
-export const CHROMIUM_ARGS = [
+/**
+ * What any headless Chromium here needs: no sandbox (containers without user namespaces), no GPU,
+ * /tmp instead of a small /dev/shm, and none of Chromium's own background downloads. The browser
+ * tests use these alone (they must reach the local server, which the PDF renderer's flags forbid).
+ */
+export const CHROMIUM_BASE_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-dev-shm-usage",
   "--disable-background-networking",
   "--disable-component-update",
   "--no-first-run",
+];
+
+export const CHROMIUM_ARGS = [
+  ...CHROMIUM_BASE_ARGS,
   "--font-render-hinting=none",
   // Full Chromium's new headless mode opens two omnibox WebUI pages in every window, and every
   // browser context gets its own window: these pages were a fifth of a job's CPU.

@@ -12,6 +12,7 @@ import { createApiApp, listen, type RunningServer } from "../../src/api/server.j
 import { SEED_CREATE_BODY } from "../support/api.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
 import { startWorkerFixture, type WorkerFixture } from "../support/worker-fixture.js";
+import { CHROMIUM_BASE_ARGS } from "../../src/pdf/chromium-launch.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const up = (await postgresUp()) && (await rabbitUp());
@@ -19,16 +20,6 @@ if (!existsSync(CHROMIUM)) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
   console.warn(`skipping: ${CHROMIUM} is missing`);
 }
-// No sandbox (containers without user namespaces), no GPU, /tmp instead of a small /dev/shm, and
-// none of Chromium's own background downloads.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
 const SCREENSHOTS = process.env.WEB_SCREENSHOTS_DIR;
 const POLL = { timeout: 120_000, interval: 250 };
 
@@ -102,7 +93,7 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
       "127.0.0.1",
     );
     base = server.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_BASE_ARGS });
     context = await newContext();
     page = await context.newPage();
   }, 600_000);
