@@ -14,6 +14,7 @@ import { sampleListings } from "../src/listings/sample-market.js";
 import { listingQueryFor } from "../src/render/market-report.js";
 import { renderReportHtml } from "../src/render/report-html.js";
 import { reportPeriod } from "../src/time/report-period.js";
+import { CHROMIUM_BASE_ARGS } from "../src/pdf/chromium-launch.js";
 
 const timezone = "America/Los_Angeles";
 const slot = new Date("2025-04-07T16:00:00Z");
@@ -58,7 +59,7 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (existsSync(chromium)) {
   const browser = await puppeteer.launch({
     executablePath: chromium,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: CHROMIUM_BASE_ARGS,
   });
   try {
     const page = await browser.newPage();
