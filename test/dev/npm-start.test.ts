@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { unusedPort } from "../support/unused-port.js";
+import { unusedPorts } from "../support/unused-port.js";
 import { waitUntil } from "../support/wait-until.js";
 
 /**
@@ -18,13 +18,14 @@ interface Dev {
   child: ChildProcess;
   output: () => string;
   apiKey: string;
+  port: number;
   base: string;
   metricsBase: string;
 }
 
 /** `terminal`: run it as a person does, its output a terminal (util-linux `script` gives it a pty). */
-async function startDev(dataDir: string, port: number, terminal = false): Promise<Dev> {
-  const metricsPort = await unusedPort();
+async function startDev(dataDir: string, terminal = false): Promise<Dev> {
+  const [port, metricsPort] = await unusedPorts(2);
   const command = [process.execPath, "--import", "tsx", "src/commands/cli.ts", "dev"];
   const env = { ...EMBEDDED_ENV, DATA_DIR: dataDir, PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: "info" };
   const child = terminal
@@ -40,7 +41,7 @@ async function startDev(dataDir: string, port: number, terminal = false): Promis
     },
     { timeoutMs: 120_000, intervalMs: 200, what: () => `dev did not start:\n${out}` },
   );
-  return { child, output: () => out, apiKey: /API key \(development only\): (mr_\S+)/.exec(out)![1]!, base: `http://127.0.0.1:${port}`, metricsBase: `http://127.0.0.1:${metricsPort}` };
+  return { child, output: () => out, apiKey: /API key \(development only\): (mr_\S+)/.exec(out)![1]!, port: port!, base: `http://127.0.0.1:${port}`, metricsBase: `http://127.0.0.1:${metricsPort}` };
 }
 
 async function stop(dev: Dev): Promise<number | null> {
@@ -65,8 +66,8 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
 
   it("starts, prints a key and curl lines, serves the API, and a run-now report reaches the outbox", async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "mr-dev-"));
-    const port = await unusedPort();
-    const dev = await startDev(dataDir, port);
+    const dev = await startDev(dataDir);
+    const port = dev.port;
     running.push(dev);
     expect(dev.output()).toContain(`curl -s -X POST http://localhost:${port}/trpc/schedules.create`);
     expect(dev.output()).toContain("PGlite in");
@@ -126,7 +127,7 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
   }, 240_000);
 
   it("on a terminal, logs human-readable lines instead of JSON", async () => {
-    const dev = await startDev(dataDir, await unusedPort(), true);
+    const dev = await startDev(dataDir, true);
     running.push(dev);
     expect(dev.output()).toMatch(/INFO.*\(market-reports-dev\)/);
     expect(dev.output()).not.toContain('{"level":');
@@ -135,9 +136,8 @@ describe("npm start (market-reports dev) on embedded defaults", () => {
   }, 240_000);
 
   it("keeps its data across restarts and prints the same key", async () => {
-    const port = await unusedPort();
     const first = running[0]!;
-    const dev = await startDev(dataDir, port);
+    const dev = await startDev(dataDir);
     running.push(dev);
     expect(dev.apiKey).toBe(first.apiKey);
     const list = await fetch(`${dev.base}/trpc/schedules.list`, { headers: { Authorization: `Bearer ${dev.apiKey}` } });
