@@ -9,7 +9,7 @@ import { findChromium } from "../../../src/pdf/find-chromium.js";
 import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
 import { AMQP_URL } from "../../support/services.js";
-import { unusedPort } from "../../support/unused-port.js";
+import { unusedPorts } from "../../support/unused-port.js";
 import { waitUntil } from "../../support/wait-until.js";
 import { brokerHandle, lockDefaultTopology, processesHonourAmqpPrefix, type BrokerHandle } from "./broker.js";
 import { killTree, spawnCli, stopProcess, type CliProcess } from "./cli-process.js";
@@ -130,7 +130,9 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
 
     const seed = await seedSchedules(database.handle.db, { accounts: options.accounts, schedules: options.schedules, ...options.seed });
 
-    const apiPort = await unusedPort();
+    const workerCount = options.workers ?? 2;
+    // Chosen together: one at a time, the OS can hand back a port it has just released.
+    const [apiPort, metricsPort, ...healthPorts] = await unusedPorts(2 + workerCount);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
@@ -154,7 +156,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
       REPORT_LINK_SECRET,
       CHROMIUM_PATH,
       PORT: String(apiPort),
-      METRICS_PORT: String(await unusedPort()),
+      METRICS_PORT: String(metricsPort),
       TICK_BUDGET_SECONDS: String(options.tickBudgetSeconds ?? 10),
       WORKER_CONCURRENCY: String(options.workerConcurrency ?? 4),
       ...(options.workerMaxAttempts ? { WORKER_MAX_ATTEMPTS: String(options.workerMaxAttempts) } : {}),
@@ -168,8 +170,6 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
         : {}),
     };
 
-    const workerCount = options.workers ?? 2;
-    const healthPorts = await Promise.all(Array.from({ length: workerCount }, unusedPort));
     const workers = startWorkerPool({ count: workerCount, env, healthPorts, logDir, restartDelayMs: options.workerRestartDelayMs });
     cleanups.push(() => workers.stop());
     let api: CliProcess | undefined;
