@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "./database.js";
+import { isDatabaseUnreachable } from "./database-unreachable.js";
 
 export const TENANT_ROLE = "market_reports_tenant";
 export const SYSTEM_ROLE = "market_reports_system";
@@ -38,5 +39,34 @@ export function withSystem<T>(db: Kysely<Database>, fn: (trx: Tx) => Promise<T>)
   return db.transaction().execute(async (trx) => {
     await sql`select set_config('role', ${SYSTEM_ROLE}, true)`.execute(trx);
     return fn(trx);
+  });
+}
+
+/**
+ * Runs `fn` on one pooled connection that is the worker role for `accountId` for the whole
+ * session, not one transaction: each statement `fn` runs commits on its own in a single round
+ * trip, with no BEGIN, settings and COMMIT around it. For the email ledger, where the time between
+ * a relay's answer and its record is a window a killed worker leaves unknown. Both settings are
+ * put back before the connection returns to the pool, so the pool's sessions still see no tenant
+ * rows outside a transaction. On PGlite (one session) nothing else runs until `fn` is done: `fn`
+ * must use `session`, never `db`.
+ */
+export async function withWorkerSession<T>(db: Kysely<Database>, accountId: string, fn: (session: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (session) => {
+    const putBack = () => sql`select set_config('role', 'none', false), set_config('app.current_account_id', '', false)`.execute(session);
+    await sql`select set_config('role', ${WORKER_ROLE}, false), set_config('app.current_account_id', ${accountId}, false)`.execute(session);
+    let result: T;
+    try {
+      result = await fn(session);
+    } catch (error) {
+      // the error that matters is fn's; on a broken session putting back fails as well
+      await putBack().catch(() => undefined);
+      throw error;
+    }
+    // a session that cannot take them back is broken, and the pool drops a broken client
+    await putBack().catch((error: unknown) => {
+      if (!isDatabaseUnreachable(error)) throw error;
+    });
+    return result;
   });
 }

@@ -2,8 +2,8 @@ import { normalizeEmail } from "../validation/email-address.js";
 import type { Kysely } from "kysely";
 import { publicBaseUrl, reportLinkKeys, unsubscribeKeys, type Env } from "../config/env.js";
 import type { Database } from "../db/database.js";
-import { retryWhileDatabaseUnreachable } from "../db/database-unreachable.js";
-import { withWorkerTenant } from "../db/tenant.js";
+import { isDatabaseUnreachable, retryWhileDatabaseUnreachable } from "../db/database-unreachable.js";
+import { withWorkerSession, withWorkerTenant, type Tx } from "../db/tenant.js";
 import { composeReportEmail } from "../email/compose-report-email.js";
 import { classifySmtpError } from "../email/classify-smtp-error.js";
 import type { MailTransport, SendResult } from "../email/mail-transport.js";
@@ -41,9 +41,18 @@ export const SENDING_CLAIM_STALE_MS = 30_000;
 /**
  * The relay's answer is known only to this process: if the database is away when it comes (a
  * restart, a failover), keep trying to write it for as long as the row may pass for a live send,
- * rather than leave it `sending`, an outcome nobody will ever learn.
+ * rather than leave it `sending`, an outcome nobody will ever learn. The first try is on the
+ * claim's own session, one statement: no wait for a pooled connection, no BEGIN or COMMIT.
  */
-const recordOutcome = (write: () => Promise<void>) => retryWhileDatabaseUnreachable(write, SENDING_CLAIM_STALE_MS);
+async function recordOutcome(first: () => Promise<void>, again: () => Promise<void>): Promise<void> {
+  try {
+    await first();
+  } catch (error) {
+    if (!isDatabaseUnreachable(error)) throw error;
+    // the claim's session went with the database; each later try takes a fresh connection
+    await retryWhileDatabaseUnreachable(again, SENDING_CLAIM_STALE_MS);
+  }
+}
 
 /**
  * Emails the report to every recipient not yet sent to in this run, one message each. Each send
@@ -91,39 +100,62 @@ export async function deliverReport(
     // for one would otherwise leave a claimed row whose message never left.
     const slot = await timings.time("email_wait", () => mail.reserve());
     try {
-      const claimed = await timings.time("email_claim", () =>
-        withWorkerTenant(db, job.account_id, (trx) =>
-          claimRecipient(trx, {
-            accountId: job.account_id,
-            scheduleId: job.schedule_id,
-            runId: job.run_id,
-            reportId: report.reportId,
-            provider: mail.provider,
-            recipient,
-            subject: message.subject,
-          }),
-        ),
-      );
-      if (!claimed) continue;
-      let sent: SendResult;
+      // The relay gets the message at once, all but its end; the recipient is claimed once it has
+      // that, and the end goes only once the claim is committed. A kill before that leaves the
+      // relay with an unfinished message, which it discards. So what a kill can leave unknown is
+      // only the claim's commit → the end → the relay's answer → its record, each one statement.
+      const held = slot.hold(message);
       try {
-        sent = await timings.time("email_send", () => slot.send(message));
-      } catch (error) {
-        const failure = classifySmtpError(error);
-        logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
-        await timings.time("email_record", () =>
-          recordOutcome(() =>
-            withWorkerTenant(db, job.account_id, async (trx) => {
-              await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
-              if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
+        const outcome = await withWorkerSession(db, job.account_id, async (session) => {
+          await timings.time("email_handover", () => held.ready);
+          const claimed = await timings.time("email_claim", () =>
+            claimRecipient(session, {
+              accountId: job.account_id,
+              scheduleId: job.schedule_id,
+              runId: job.run_id,
+              reportId: report.reportId,
+              provider: mail.provider,
+              recipient,
+              subject: message.subject,
             }),
-          ),
-        );
-        outcomes.set(recipient, failure.transient ? "deferred" : "failed");
-        continue;
+          );
+          if (!claimed) return undefined;
+          const claimedAt = performance.now();
+          try {
+            let sent: SendResult;
+            try {
+              sent = await timings.time("email_send", () => held.finish());
+            } catch (error) {
+              const failure = classifySmtpError(error);
+              logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
+              const write = async (trx: Tx) => {
+                await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
+                if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
+              };
+              await timings.time("email_record", () =>
+                recordOutcome(
+                  () => withWorkerTenant(session, job.account_id, write),
+                  () => withWorkerTenant(db, job.account_id, write),
+                ),
+              );
+              return failure.transient ? "deferred" : "failed";
+            }
+            await timings.time("email_record", () =>
+              recordOutcome(
+                () => recordSent(session, claimed, sent),
+                () => withWorkerTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent)),
+              ),
+            );
+            return "sent";
+          } finally {
+            timings.record("email_window", performance.now() - claimedAt);
+          }
+        });
+        if (outcome) outcomes.set(recipient, outcome);
+      } finally {
+        // unless its end went, the message is given up (a claim refused or failed); else a no-op
+        await held.abandon();
       }
-      await timings.time("email_record", () => recordOutcome(() => withWorkerTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent))));
-      outcomes.set(recipient, "sent");
     } finally {
       slot.release();
     }

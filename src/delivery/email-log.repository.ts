@@ -1,5 +1,5 @@
-import { sql } from "kysely";
-import type { EmailLogRow } from "../db/database.js";
+import { sql, type Kysely } from "kysely";
+import type { Database, EmailLogRow } from "../db/database.js";
 import type { Tx } from "../db/tenant.js";
 
 /**
@@ -19,7 +19,8 @@ export interface ClaimInput {
   subject: string;
 }
 
-export async function claimRecipient(trx: Tx, input: ClaimInput): Promise<string | undefined> {
+/** `db`: a worker tenant transaction or session (withWorkerTenant, withWorkerSession); one statement. */
+export async function claimRecipient(trx: Kysely<Database>, input: ClaimInput): Promise<string | undefined> {
   const result = await sql<{ id: string }>`
     insert into email_log (account_id, schedule_id, run_id, report_id, provider, to_emails, subject, status)
     values (${input.accountId}, ${input.scheduleId}, ${input.runId}, ${input.reportId}, ${input.provider},
@@ -32,7 +33,7 @@ export async function claimRecipient(trx: Tx, input: ClaimInput): Promise<string
   return result.rows[0]?.id;
 }
 
-export async function recordSent(trx: Tx, id: string, sent: { messageId: string; responseCode: number }): Promise<void> {
+export async function recordSent(trx: Kysely<Database>, id: string, sent: { messageId: string; responseCode: number }): Promise<void> {
   await trx
     .updateTable("email_log")
     .set({ status: "sent", message_id: sent.messageId, response_code: sent.responseCode, error: null, retryable: false, updated_at: new Date() })
@@ -40,7 +41,7 @@ export async function recordSent(trx: Tx, id: string, sent: { messageId: string;
     .execute();
 }
 
-export async function recordFailed(trx: Tx, id: string, failure: { code: number | null; error: string; retryable: boolean }): Promise<void> {
+export async function recordFailed(trx: Kysely<Database>, id: string, failure: { code: number | null; error: string; retryable: boolean }): Promise<void> {
   await trx
     .updateTable("email_log")
     .set({ status: "failed", response_code: failure.code, error: failure.error, retryable: failure.retryable, updated_at: new Date() })

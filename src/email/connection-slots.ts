@@ -1,11 +1,11 @@
-import type { MailSlot, OutgoingEmail, SendResult } from "./mail-transport.js";
+import type { HeldMessage, MailSlot, OutgoingEmail, SendResult } from "./mail-transport.js";
 
 /**
  * As many places as the transport has connections, handed out first come, first served. With
  * no more messages in flight than connections, nodemailer's pool never has to queue one: each
  * message it is given goes straight onto a free (or new) connection.
  */
-export function createConnectionSlots(places: number, send: (message: OutgoingEmail) => Promise<SendResult>) {
+export function createConnectionSlots(places: number, hold: (message: OutgoingEmail) => HeldMessage) {
   if (!Number.isInteger(places) || places < 1) throw new RangeError("places must be an integer of at least 1");
   let free = places;
   const waiting: (() => void)[] = [];
@@ -27,7 +27,8 @@ export function createConnectionSlots(places: number, send: (message: OutgoingEm
     await take();
     let released = false;
     return {
-      send,
+      send: (message) => hold(message).finish(),
+      hold,
       release() {
         if (released) return;
         released = true;

@@ -51,10 +51,33 @@ export interface MailTransport {
 }
 
 export interface MailSlot {
-  /** Resolves once the relay accepted the message; rejects with SmtpSendError otherwise. */
+  /** hold(message).finish(): resolves once the relay accepted the message; rejects with SmtpSendError otherwise. */
   send(message: OutgoingEmail): Promise<SendResult>;
+  /**
+   * Starts handing the message over at once but keeps back its end: the relay receives all of it
+   * but the last line break and the end-of-data dot, and until then it delivers nothing (RFC 5321
+   * §4.1.1.4: a message whose DATA never ended is discarded, and so is one whose connection drops,
+   * a killed process's included). finish() or abandon() must follow.
+   */
+  hold(message: OutgoingEmail): HeldMessage;
   /** Gives the place back; safe to call more than once. */
   release(): void;
+}
+
+export interface HeldMessage {
+  /**
+   * Resolves once the relay has been handed all of the message but its end, or the send failed
+   * before that (finish() then says how): the moment to claim, so that little of the SMTP
+   * transaction is left after the claim.
+   */
+  readonly ready: Promise<void>;
+  /**
+   * Lets the end go and resolves with the relay's answer; rejects with SmtpSendError, also for a
+   * failure that came before the end (a refused recipient, a dropped connection).
+   */
+  finish(): Promise<SendResult>;
+  /** Gives the message up without its end: the connection carrying it is closed, nothing is delivered. */
+  abandon(): Promise<void>;
 }
 
 /**

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import nodemailer from "nodemailer";
 import type { Logger } from "../log/logger.js";
 import type { DkimConfig } from "./dkim.js";
-import type { MailTransport, OutgoingEmail, SendResult } from "./mail-transport.js";
+import { createMimeComposer, type ComposedMessage } from "./compose-mime.js";
+import type { HeldMessage, MailTransport, OutgoingEmail, SendResult } from "./mail-transport.js";
 import { createConnectionSlots } from "./connection-slots.js";
-import { commonTransportOptions, toNodemailerMessage } from "./smtp-transport.js";
 
 export interface OutboxTransportOptions {
   /** DATA_DIR; messages go to `<dataDir>/outbox/`. */
@@ -23,34 +22,42 @@ export interface OutboxTransportOptions {
  */
 export function createOutboxTransport(options: OutboxTransportOptions): MailTransport {
   const outboxDir = path.resolve(options.dataDir, "outbox");
-  const transporter = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: "windows",
-    ...commonTransportOptions(options.dkim),
-  });
+  const composer = createMimeComposer(options.dkim);
 
-  async function write(message: OutgoingEmail): Promise<SendResult> {
-    const info = await transporter.sendMail(toNodemailerMessage(message));
+  async function write(composed: ComposedMessage, to: string): Promise<SendResult> {
     await mkdir(outboxDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     const file = path.join(outboxDir, `${stamp}-${randomBytes(4).toString("hex")}.eml`);
     // write-then-rename: a reader watching the folder never sees half a message
     const partial = `${file}.partial`;
-    await writeFile(partial, info.message as Buffer);
+    await writeFile(partial, composed.raw);
     await rename(partial, file);
-    options.logger?.info({ path: file, to: message.to, messageId: info.messageId }, "email written to outbox");
-    return { messageId: info.messageId, responseCode: 250, response: `250 written to ${file}` };
+    options.logger?.info({ path: file, to, messageId: composed.messageId }, "email written to outbox");
+    return { messageId: composed.messageId, responseCode: 250, response: `250 written to ${file}` };
+  }
+
+  /** Composed at once like the relay's message; the file is written only on finish(). */
+  function hold(message: OutgoingEmail): HeldMessage {
+    const composed = composer.compose(message);
+    composed.catch(() => undefined);
+    return {
+      ready: composed.then(
+        () => undefined,
+        () => undefined,
+      ),
+      finish: async () => write(await composed, message.to),
+      abandon: async () => undefined,
+    };
   }
   // A few files at a time, like a few connections: the same shape as the relay for the worker.
-  const slots = createConnectionSlots(4, write);
+  const slots = createConnectionSlots(4, hold);
 
   return {
     provider: "outbox",
     reserve: slots.reserve,
     send: slots.send,
     async close(): Promise<void> {
-      transporter.close();
+      composer.close();
     },
   };
 }

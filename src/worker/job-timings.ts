@@ -18,12 +18,16 @@ export const JOB_STAGES = [
   "report_row",
   /** Waiting for a free SMTP connection before a recipient is claimed; nothing is claimed while waiting. */
   "email_wait",
-  /** A recipient's email_log row claimed. */
+  /** The relay handed the message, all but its end (MAIL FROM, RCPT TO, DATA, the body); nothing claimed yet. */
+  "email_handover",
+  /** A recipient's email_log row claimed: one statement, once the relay has all but the message's end. */
   "email_claim",
-  /** One message handed to the relay until its answer: the window a killed worker leaves unknown. */
+  /** From the message's end let go (its claim committed) to the relay's answer. */
   "email_send",
-  /** A recipient's outcome recorded. */
+  /** A recipient's outcome recorded: one statement on the claim's session when it was sent. */
   "email_record",
+  /** Claim committed → outcome recorded, email_send plus email_record: the window a killed worker leaves unknown. */
+  "email_window",
   /** The final status written. */
   "finish_run",
 ] as const;

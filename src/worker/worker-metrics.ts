@@ -25,7 +25,7 @@ export function createWorkerMetrics(): WorkerMetrics {
     }),
     stageDuration: secondsHistogram(registry, {
       name: "market_reports_worker_stage_duration_seconds",
-      help: "Time spent in each stage of a report job (queue_wait, start_run, listings, figures, html, pdf, upload, report_row, email_wait, email_claim, email_send, email_record, finish_run)",
+      help: "Time spent in each stage of a report job (queue_wait, start_run, listings, figures, html, pdf, upload, report_row, email_wait, email_handover, email_claim, email_send, email_record, email_window, finish_run)",
       labelNames: ["stage"],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     }),

@@ -65,16 +65,18 @@ describe.skipIf(!up || !chromium)("claim at hand-off (one SMTP connection, a rel
     // The stages of both jobs were timed and exported for Prometheus, one email_send per message.
     const exposition = await fx.worker.metrics.registry.metrics();
     const count = (stage: string) => Number(new RegExp(`^market_reports_worker_stage_duration_seconds_count\\{stage="${stage}"\\} (\\d+)$`, "m").exec(exposition)?.[1]);
-    expect(Object.fromEntries(["start_run", "listings", "pdf", "upload", "report_row", "email_wait", "email_claim", "email_send", "email_record", "finish_run"].map((s) => [s, count(s)]))).toEqual({
+    expect(Object.fromEntries(["start_run", "listings", "pdf", "upload", "report_row", "email_wait", "email_handover", "email_claim", "email_send", "email_record", "email_window", "finish_run"].map((s) => [s, count(s)]))).toEqual({
       start_run: 2,
       listings: 2,
       pdf: 2,
       upload: 2,
       report_row: 2,
       email_wait: 2,
+      email_handover: 2,
       email_claim: 2,
       email_send: 2,
       email_record: 2,
+      email_window: 2,
       finish_run: 2,
     });
   });
