@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withWorkerTenant } from "../../src/db/tenant.js";
 import { findChromium } from "../../src/pdf/find-chromium.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
 import { insertSchedule } from "../support/schedules.js";
@@ -79,5 +81,48 @@ describe.skipIf(!up || !chromium)("claim at hand-off (one SMTP connection, a rel
       email_window: 2,
       finish_run: 2,
     });
+  });
+});
+
+/**
+ * The relay receives a message, all but its end, before its recipient is claimed; a claim refused
+ * (another delivery holds the row) must leave the relay with nothing to deliver. Here the row is
+ * taken by "another delivery" while the relay answers the recipient, after the transaction began.
+ */
+describe.skipIf(!up || !chromium)("a claim refused after the SMTP transaction began", () => {
+  let fx: WorkerFixture;
+  let scheduleId = "";
+
+  beforeAll(async () => {
+    fx = await startWorkerFixture({
+      smtpBeforeRcpt: async (address) => {
+        if (address !== "taken@example.com") return;
+        const run = await fx.db.selectFrom("schedule_runs").select("id").where("schedule_id", "=", scheduleId).executeTakeFirstOrThrow();
+        // a send that another delivery claimed over 30 s ago and never recorded: not claimable, judged unknown
+        await withWorkerTenant(fx.db, fx.accountId, (trx) =>
+          sql`insert into email_log (account_id, schedule_id, run_id, provider, to_emails, subject, status, updated_at)
+              values (${fx.accountId}, ${scheduleId}, ${run.id}, 'elsewhere', array['taken@example.com'], 'claimed elsewhere', 'sending', now() - interval '31 seconds')`.execute(trx),
+        );
+      },
+    });
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  it("the relay got MAIL, RCPT and DATA for the recipient but delivers nothing; the other recipient gets theirs", async () => {
+    scheduleId = await insertSchedule(fx.db, fx.accountId, { recipients: ["taken@example.com", "free@example.com"] });
+    const queued = await createManualRun(fx.db, fx.queue, { accountId: fx.accountId, scheduleId, kind: "manual" });
+    const run = await waitForFinalRun(fx.db, queued.id);
+
+    expect(fx.smtp.dataStarted.map((to) => to[0])).toEqual(["taken@example.com", "free@example.com"]);
+    expect(fx.smtp.received.map((m) => m.to[0])).toEqual(["free@example.com"]);
+    const rows = await fx.db.selectFrom("email_log").select(["to_emails", "status", "subject"]).where("run_id", "=", queued.id).orderBy("to_emails").execute();
+    expect(rows.map((r) => [r.to_emails[0], r.status])).toEqual([
+      ["free@example.com", "sent"],
+      ["taken@example.com", "sending"],
+    ]);
+    expect(rows[1]!.subject).toBe("claimed elsewhere");
+    expect(run.status).toBe("partial");
   });
 });

@@ -16,6 +16,12 @@ export interface TestSmtpServer {
   url: string;
   port: number;
   received: ReceivedMessage[];
+  /** The recipients of every DATA command the server accepted, whether or not its message ended. */
+  dataStarted: string[][];
+  /** Bytes of data received so far for each of dataStarted, in the same order (the end's dot not counted). */
+  dataBytes: number[];
+  /** Connections the server has taken, in all. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -33,23 +39,36 @@ export async function startSmtpServer(options: {
   greeting?: SmtpReply;
   /** Called when a message's data has arrived; the server answers it once the promise settles (a slow relay). */
   beforeAnswer?: (to: string[]) => Promise<void>;
+  /** Called for each RCPT TO; the server answers it once the promise settles. */
+  beforeRcpt?: (address: string) => Promise<void>;
 } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMessage[] = [];
+  const dataStarted: string[][] = [];
+  const dataBytes: number[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
     size: 64 * 1024 * 1024,
     onConnect(_session: SMTPServerSession, callback: (err?: Error) => void) {
+      connections++;
       callback(options.greeting ? replyError(options.greeting) : undefined);
     },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error) => void) {
-      const reply = options.rcptReply?.(address.address);
-      callback(reply ? replyError(reply) : undefined);
+      void (options.beforeRcpt?.(address.address) ?? Promise.resolve()).then(() => {
+        const reply = options.rcptReply?.(address.address);
+        callback(reply ? replyError(reply) : undefined);
+      });
     },
     onData(stream, session, callback) {
+      const index = dataStarted.push(session.envelope.rcptTo.map((r) => r.address)) - 1;
+      dataBytes[index] = 0;
       const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("data", (c: Buffer) => {
+        chunks.push(c);
+        dataBytes[index] += c.length;
+      });
       stream.on("end", () => {
         const envelope = session.envelope;
         const to = envelope.rcptTo.map((r) => r.address);
@@ -67,6 +86,9 @@ export async function startSmtpServer(options: {
     url: `smtp://127.0.0.1:${port}`,
     port,
     received,
+    dataStarted,
+    dataBytes,
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

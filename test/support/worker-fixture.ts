@@ -57,6 +57,8 @@ export async function startWorkerFixture(options: {
   smtpReply?: (address: string) => { code: number; message: string } | undefined;
   /** Holds each message's final answer until the promise settles (a slow relay). */
   smtpBeforeAnswer?: (to: string[]) => Promise<void>;
+  /** Holds each RCPT TO's answer until the promise settles. */
+  smtpBeforeRcpt?: (address: string) => Promise<void>;
   /** Pooled SMTP connections of the worker's transport (default: the transport's own). */
   smtpConnections?: number;
   maxAttempts?: number;
@@ -64,7 +66,7 @@ export async function startWorkerFixture(options: {
 } = {}): Promise<WorkerFixture> {
   const tdb = await createTestDatabase("mr_worker");
   const s3 = await startS3Server(`reports-${randomBytes(3).toString("hex")}`);
-  const smtp = await startSmtpServer({ rcptReply: options.smtpReply, beforeAnswer: options.smtpBeforeAnswer });
+  const smtp = await startSmtpServer({ rcptReply: options.smtpReply, beforeAnswer: options.smtpBeforeAnswer, beforeRcpt: options.smtpBeforeRcpt });
   const env = parseEnv({
     DATABASE_URL: tdb.url,
     ...localServicesEnv(s3, smtp),
