@@ -55,9 +55,9 @@ async function recordOutcome(first: () => Promise<void>, again: () => Promise<vo
 }
 
 /**
- * Emails the report to every recipient not yet sent to in this run, one message each. Each send
- * is preceded by a claim in email_log (see email-log.repository.ts), so a redelivered job never
- * mails anyone twice. Permanent failures are recorded and not retried; a hard bounce also
+ * Emails the report to every recipient not yet sent to in this run, one message each. No
+ * message's end goes to the relay before a claim in email_log (see email-log.repository.ts), so a
+ * redelivered job never mails anyone twice. Permanent failures are recorded and not retried; a hard bounce also
  * suppresses the address for the account.
  */
 export async function deliverReport(

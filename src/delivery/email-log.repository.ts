@@ -4,10 +4,10 @@ import type { Tx } from "../db/tenant.js";
 
 /**
  * The email_log rows of one run are the ledger that keeps "at most one email per recipient per
- * run": a send happens only after this run's row for the recipient has been claimed here, and a
- * row can be claimed only when it is new or a failure worth retrying. A row left `sending` by a
- * worker that died mid-send is never claimed again: whether that message left is unknown, and a
- * second copy is the worse outcome.
+ * run": a message is let go (its end sent to the relay) only after this run's row for the
+ * recipient has been claimed here, and a row can be claimed only when it is new or a failure
+ * worth retrying. A row left `sending` by a worker that died mid-send is never claimed again:
+ * whether that message left is unknown, and a second copy is the worse outcome.
  */
 export interface ClaimInput {
   accountId: string;

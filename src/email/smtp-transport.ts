@@ -31,10 +31,6 @@ function sendResultFrom(info: { messageId?: string; response?: string }): SendRe
   return { messageId: info.messageId ?? "", responseCode: code, response };
 }
 
-/**
- * What is kept back of a message until its claim is committed: the last line break. The relay
- * needs it and the dot after it to take the message; without them it has nothing to deliver.
- */
 const noop = () => undefined;
 
 /** What a held body hands over at a time. */
@@ -43,6 +39,10 @@ const BODY_CHUNK = 64 * 1024;
 /** Stands in for the message in sendMail(); the stream step replaces it with the held body. */
 const PLACEHOLDER = Buffer.from("\r\n");
 
+/**
+ * What is kept back of a message until its claim is committed: the last line break. The relay
+ * needs it and the dot after it to take the message; without them it has nothing to deliver.
+ */
 function tailLength(raw: Buffer): number {
   return raw.length >= 2 && raw[raw.length - 2] === 0x0d && raw[raw.length - 1] === 0x0a ? 2 : Math.min(1, raw.length);
 }
