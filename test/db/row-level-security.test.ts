@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, findAccountByApiKey, revokeApiKey } from "../../src/accounts/account.repository.js";
 import { connectDatabase } from "../../src/db/connect.js";
 import { assertLoginRoleFailsClosed, LoginRoleError } from "../../src/db/login-role.js";
-import { withSystem, withTenant, withWorkerTenant } from "../../src/db/tenant.js";
+import { withSystem, withTenant, withWorkerSession, withWorkerTenant } from "../../src/db/tenant.js";
 import type { Database } from "../../src/db/database.js";
 import { createLoginRoleDatabase, type LoginRoleDatabase } from "../support/login-role-database.js";
 import { postgresUp } from "../support/services.js";
@@ -58,6 +58,27 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
     }
     // and writes nothing either: no policy admits the login role's rows
     await expect(db().insertInto("email_suppressions").values({ account_id: fx.a, email: "bare@example.com" }).execute()).rejects.toThrow(/row-level security/);
+  });
+
+  it("withWorkerSession is the worker role for one account statement by statement, and the connection is the bare login role again afterwards, also after an error", async () => {
+    // one connection, so what the session leaves behind is what the next caller gets
+    const single = await connectDatabase({ databaseUrl: ldb.url, poolSize: 1 });
+    try {
+      const seen = await withWorkerSession(single.db, fx.a, async (session) => {
+        const logs = await session.selectFrom("email_log").select("account_id").execute();
+        const role = (await sql<{ r: string }>`select current_user as r`.execute(session)).rows[0]!.r;
+        return { accounts: logs.map((l) => l.account_id), role };
+      });
+      expect(seen).toEqual({ accounts: [fx.a], role: "market_reports_worker" });
+      await expect(withWorkerSession(single.db, fx.b, () => Promise.reject(new Error("fn failed")))).rejects.toThrow("fn failed");
+      for (const table of [...TENANT_TABLES, "accounts"] as const) {
+        expect(await single.db.selectFrom(table as keyof Database).selectAll().execute(), table).toEqual([]);
+      }
+      const after = (await sql<{ r: string; a: string }>`select current_user as r, current_setting('app.current_account_id', true) as a`.execute(single.db)).rows[0]!;
+      expect(after).toEqual({ r: ldb.login, a: "" });
+    } finally {
+      await single.close();
+    }
   });
 
   it("start-up refuses a login role that inherits the system role (and then a bare query does see every account)", async () => {
