@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { KeyRing } from "../signing/key-ring.js";
 import { DEFAULT_API_LIMITS, type ApiLimits } from "../api/api-limits.js";
 import { DATABASE_DEFAULTS } from "../db/pool-settings.js";

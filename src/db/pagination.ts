@@ -1,5 +1,5 @@
 import { sql, type SelectQueryBuilder } from "kysely";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../errors/app-error.js";
 import { typeRule } from "../validation/field-rules.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CADENCES, type Cadence } from "../db/enums.js";
 import { REPORT_TYPES } from "../figures/report-types.js";
 import { reportFiltersSchema } from "../listings/listing-filters.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Zod building blocks shared by every input schema, so an id, a page size or a type error reads

@@ -1,5 +1,5 @@
 import type { AnyProcedure } from "@trpc/server";
-import { z } from "zod";
+import * as z from "zod";
 import { appRouter } from "../router.js";
 import type { ProcedurePath } from "./rest-routes.js";
 

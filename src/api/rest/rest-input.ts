@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { Request } from "express";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../../errors/app-error.js";
 import type { FieldIssue } from "../../validation/describe-issue.js";
 import { objectInput } from "./procedure-schemas.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { emailAddressField } from "../../../validation/email-address.js";
 import { idField, singleLineText, typeRule } from "../../../validation/field-rules.js";
 

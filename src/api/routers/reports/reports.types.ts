@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { cursorInput } from "../../../db/pagination.js";
 import { REPORT_RUN_STATUSES } from "../../../db/enums.js";
 import { idField, pageLimitField } from "../../../validation/field-rules.js";

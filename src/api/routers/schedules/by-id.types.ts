@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { idField } from "../../../validation/field-rules.js";
 
 export const ZScheduleId = idField("schedule");

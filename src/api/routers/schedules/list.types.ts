@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { cursorInput } from "../../../db/pagination.js";
 import { booleanField, pageLimitField, singleLineText, typeRule } from "../../../validation/field-rules.js";
 

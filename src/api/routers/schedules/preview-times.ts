@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { previewTimes } from "../../../schedules/preview-times.js";
 import { fields } from "../../../schedules/schedule.rules.js";
 import { intInRange } from "../../../validation/field-rules.js";

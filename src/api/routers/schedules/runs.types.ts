@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { pageLimitField } from "../../../validation/field-rules.js";
 import { ZScheduleId } from "./by-id.types.js";
 

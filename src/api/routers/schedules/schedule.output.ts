@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CADENCES, RUN_KINDS, RUN_STATUSES } from "../../../db/enums.js";
 import type { ScheduleDto, ScheduleListItemDto, ScheduleRunDto } from "../../../schedules/schedule.dto.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZScheduleId } from "./by-id.types.js";
 import { fields } from "../../../schedules/schedule.rules.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { cursorInput } from "../../../db/pagination.js";
 import { emailAddressField } from "../../../validation/email-address.js";
 import { pageLimitField, singleLineText } from "../../../validation/field-rules.js";
