@@ -1,11 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
+import { APP_ROOT } from "../config/app-root.js";
 import type { DatabaseHandle } from "./connect.js";
 
-/** migrations/ sits two levels above both src/db and dist/db. */
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../migrations");
+export const MIGRATIONS_DIR = path.join(APP_ROOT, "migrations");
 
 /**
  * Plain numbered .sql files run through kysely's Migrator, which brings its advisory lock (a

@@ -1,15 +1,15 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { APP_ROOT } from "../../config/app-root.js";
 import type { Logger } from "../../log/logger.js";
 import { WEB_APP_DIR } from "./web-app-routes.js";
 
 const execFileAsync = promisify(execFile);
 
-/** web/ (the app's source) sits three levels above src/api/http. */
-export const WEB_SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web");
+/** The browser app's source. */
+export const WEB_SOURCE_DIR = path.join(APP_ROOT, "web");
 
 function newestSourceChange(dir: string): number {
   let newest = 0;
@@ -19,9 +19,6 @@ function newestSourceChange(dir: string): number {
   }
   return newest;
 }
-
-/** The repository root, where `vite` resolves from. */
-const REPO_DIR = path.resolve(WEB_SOURCE_DIR, "..");
 
 /**
  * Builds the browser app with Vite into `outDir`, as `npm run build` does. Vite is a development
@@ -39,7 +36,8 @@ export async function buildWebApp(outDir: string = WEB_APP_DIR): Promise<void> {
     'await build({ configFile, mode: "production", logLevel: "warn", build: { outDir, emptyOutDir: true } });',
   ].join("\n");
   await execFileAsync(process.execPath, ["--input-type=module", "--eval", script, path.join(WEB_SOURCE_DIR, "vite.config.ts"), outDir], {
-    cwd: REPO_DIR,
+    // The repository root, where `vite` resolves from.
+    cwd: APP_ROOT,
     env: { ...process.env, NODE_ENV: "production" },
     maxBuffer: 16 * 1024 * 1024,
   });

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import express, { Router, type Response } from "express";
+import { APP_ROOT } from "../../config/app-root.js";
 
-/** dist/web sits three levels above both src/api/http and dist/api/http. */
-export const WEB_APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../dist/web");
+/** Where `vite build` puts the browser app (npm run build). */
+export const WEB_APP_DIR = path.join(APP_ROOT, "dist/web");
 
 /** The browser app's client-side routes; each answers with index.html. */
 const APP_ROUTES = ["/", "/sign-in", "/schedules", "/schedules/*rest", "/suppressions"];

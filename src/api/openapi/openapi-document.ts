@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import path from "node:path";
+import * as z from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from "zod-openapi";
+import { APP_ROOT } from "../../config/app-root.js";
 import type { Env } from "../../config/env.js";
 import { objectInput, procedureSchemas } from "../rest/procedure-schemas.js";
 import { pathParams, REST_ROUTES, type RestRoute } from "../rest/rest-routes.js";
@@ -101,7 +103,7 @@ function operation(route: RestRoute): ZodOpenApiOperationObject {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(APP_ROOT, "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 
