@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS_DIR } from "../../src/db/migrate.js";
+import { BUNDLE_DIR } from "../../scripts/bundle-cli.js";
 import { CLI_COMMANDS, ENV_DEFAULTS, ENV_NAMES } from "./code-facts.js";
 import { dockerIgnore, envOf, execForm, imageUser, readDockerfile, type Stage } from "./dockerfile.js";
 import { REPO_ROOT } from "./manifests.js";
@@ -63,13 +64,17 @@ describe("Dockerfile", () => {
     expect(copies.some((v) => /\bsrc\b/.test(v)), "no TypeScript sources in the final image").toBe(false);
   });
 
-  it("compiles with the package's build script into the directory the entrypoint runs", () => {
+  it("builds with the package's build script the bundle the entrypoint runs", () => {
     const build = stages.find((s) => runs(s).some((r) => r.includes("npm run build")));
     expect(build).toBeDefined();
+    // tsc type-checks (and emits dist/client.js for the package's client export); esbuild bundles.
     expect(pkg.scripts.build).toContain("tsconfig.build.json");
+    expect(pkg.scripts.build).toContain("scripts/bundle-cli.ts");
     expect(buildConfig.compilerOptions.outDir).toBe("dist");
     expect(existsSync(path.join(REPO_ROOT, buildConfig.compilerOptions.rootDir, "commands/cli.ts"))).toBe(true);
-    expect(pkg.bin["market-reports"]).toBe("dist/commands/cli.js");
+    expect(pkg.bin["market-reports"]).toBe(path.posix.relative(REPO_ROOT, BUNDLE_DIR) + "/cli.js");
+    const bundleCopy = runtime.instructions.find((i) => i.keyword === "COPY" && i.value.includes("/dist/bundle "));
+    expect(bundleCopy?.value).toMatch(/--from=\S+ \/app\/dist\/bundle \.\/dist\/bundle$/);
   });
 
   it("runs the CLI under tini as a numeric non-root user, `api` by default", () => {
@@ -102,10 +107,10 @@ describe("Dockerfile", () => {
   });
 
   it("puts migrations where the compiled code looks for them", () => {
-    // MIGRATIONS_DIR is resolved relative to the compiled src/db (dist/db in the image).
-    const relative = path.relative(path.join(REPO_ROOT, "src/db"), MIGRATIONS_DIR);
+    // MIGRATIONS_DIR is resolved from the app's root (the directory of package.json, /app).
+    const relative = path.relative(REPO_ROOT, MIGRATIONS_DIR);
     const app = workdir(runtime)!;
-    const expected = path.posix.join(app, "dist/db", relative);
+    const expected = path.posix.join(app, relative);
     const copy = runtime.instructions.find((i) => i.keyword === "COPY" && /^migrations\s/.test(i.value));
     expect(copy).toBeDefined();
     expect(path.posix.resolve(app, copy!.value.split(/\s+/)[1])).toBe(expected);
