@@ -9,29 +9,39 @@
 ARG NODE_VERSION=26
 ARG DEBIAN_CODENAME=trixie
 
-# ---- build: TypeScript → dist/, the web app → dist/web/ (the only stage with dev dependencies) ----
+# ---- build: TypeScript → the bundled CLI in dist/bundle/, the web app → dist/web/ (the only stage
+# with dev dependencies) ----
+# npm run build type-checks with tsc, then bundles src/commands/cli.ts with esbuild
+# (scripts/bundle-cli.ts): code-split ES modules, one chunk per command, with our dependencies
+# inside. A `tick` pod starts every minute, and loading hundreds of small files (tsc's output and
+# the packages' own) was most of what a tick with nothing due spent. Files the code reads at run
+# time (migrations/, dist/web/) are found from the app's root (src/config/app-root.ts), not from
+# beside the code.
 FROM node:${NODE_VERSION}-${DEBIAN_CODENAME}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-cli.ts ./scripts/
 COPY src ./src
 COPY web ./web
-# tsc only emits .js (and imported .json); files the code reads at run time (HTML templates,
-# stylesheets, ...) are copied beside the compiled code so the same relative paths resolve.
-RUN npm run build \
- && cd src && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \;
+RUN npm run build
 
-# ---- prod-deps: runtime dependencies only; none of them has an install script ----
+# ---- prod-deps: the runtime dependencies the bundle does not contain; none has an install script ----
+# The bundle holds every dependency except the few it loads from node_modules at run time
+# (scripts/bundle-cli.ts lists them and says why: puppeteer-core, swagger-ui-dist, pino-pretty,
+# and the optional pg-native and PGlite); prune-bundled-deps.mjs removes every other package,
+# keeping those and what they depend on.
 # --omit=optional leaves out PGlite (only `market-reports dev` uses it, through a lazy import) and
 # platform extras nothing here loads. Nothing runs TypeScript (tRPC's peer dependency, for its
 # types), the bare-* modules tar-fs keeps for the Bare runtime (Node never loads them), type
-# declarations, TypeScript sources, source maps, docs or the packages' own tests and examples:
-# together 110 MB of the 160 MB `npm ci` installs.
+# declarations, TypeScript sources, source maps, docs or the packages' own tests and examples.
 FROM node:${NODE_VERSION}-${DEBIAN_CODENAME}-slim AS prod-deps
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json scripts/image/prune-bundled-deps.mjs ./
+COPY --from=build /app/dist/bundle-externals.json ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+ && node prune-bundled-deps.mjs bundle-externals.json \
  && rm -rf node_modules/typescript node_modules/bare-* node_modules/.bin \
  && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' \
       -o -name '*.md' -o -name '*.markdown' -o -name '*.tsbuildinfo' \) -delete \
@@ -101,10 +111,12 @@ WORKDIR /app
 COPY package.json ./
 COPY migrations ./migrations
 COPY --from=prod-deps /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# The bundle and the web app; not tsc's per-module output (dist/*/), which nothing here runs.
+COPY --from=build /app/dist/bundle ./dist/bundle
+COPY --from=build /app/dist/web ./dist/web
 
 # Numeric so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 3000 9464
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/commands/cli.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/bundle/cli.js"]
 CMD ["api"]
