@@ -3,7 +3,8 @@
  * Node, load the tick, connect to Postgres and RabbitMQ, declare the topology, look, exit. What
  * a CronJob pod pays every minute.
  *
- *   ours:    `node dist/commands/cli.js tick` (compiled with tsconfig.build.json first; tsx when the build
+ *   ours:    `node dist/bundle/cli.js tick`, what the image runs: the esbuild bundle `npm run build`
+ *            makes (scripts/bundle-cli.ts, rebuilt here first unless --no-build; tsx when bundling
  *            fails), nothing due.
  *   ceiling: the floor — a bare Node script (bench/support/tick-cold-floor.mjs) that only connects
  *            to both services and runs the due query.
@@ -11,11 +12,12 @@
  *
  * Usage: npx tsx bench/tick-cold.ts [--runs 9] [--no-build]
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { BUNDLE_DIR, bundleCli } from "../scripts/bundle-cli.js";
 import {
   BENCH_AMQP_URL,
   createScratchDatabase,
@@ -28,15 +30,15 @@ const runsFlag = process.argv.indexOf("--runs");
 const RUNS = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 9;
 const log = (msg: string) => process.stderr.write(`[bench:tick-cold] ${msg}\n`);
 
-function build(): string[] {
-  if (process.argv.includes("--no-build") && existsSync(path.join(root, "dist/commands/cli.js"))) {
-    return [path.join(root, "dist/commands/cli.js"), "tick"];
-  }
+const BUNDLED_CLI = path.join(BUNDLE_DIR, "cli.js");
+
+async function build(): Promise<string[]> {
+  if (process.argv.includes("--no-build") && existsSync(BUNDLED_CLI)) return [BUNDLED_CLI, "tick"];
   try {
-    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
-    return [path.join(root, "dist/commands/cli.js"), "tick"];
+    await bundleCli();
+    return [BUNDLED_CLI, "tick"];
   } catch (err) {
-    log(`build failed, measuring through tsx instead: ${String((err as { stdout?: Buffer }).stdout ?? err).slice(0, 300)}`);
+    log(`bundling failed, measuring through tsx instead: ${String(err).slice(0, 300)}`);
     return ["--import", "tsx", path.join(root, "src/commands/cli.ts"), "tick"];
   }
 }
@@ -65,7 +67,7 @@ const median = (xs: number[]) => {
 };
 
 async function main() {
-  const tickArgs = build();
+  const tickArgs = await build();
   const scratch = await createScratchDatabase("cold", 1);
   const prefix = scratchPrefix("cold");
   try {
@@ -100,7 +102,7 @@ async function main() {
         vs_ceiling: Math.round((o / f) * 100) / 100,
         vs_reference: null,
         runs: RUNS,
-        entry: tickArgs.includes("tsx") ? "tsx src/commands/cli.ts tick" : "node dist/commands/cli.js tick",
+        entry: tickArgs.includes("tsx") ? "tsx src/commands/cli.ts tick" : "node dist/bundle/cli.js tick",
         ours_min: Math.round(Math.min(...ours)),
         floor_min: Math.round(Math.min(...floor)),
       }),
