@@ -103,7 +103,7 @@ describe("Dockerfile", () => {
     const env = envOf(runtime);
     expect(env.CHROMIUM_PATH).toBe("/usr/lib/chromium/chromium-headless-shell");
     // Every variable the image sets is one the app reads, or one the runtime itself reads.
-    for (const name of Object.keys(env)) expect([...ENV_NAMES, "NODE_ENV", "HOME"]).toContain(name);
+    for (const name of Object.keys(env)) expect([...ENV_NAMES, "NODE_ENV", "HOME", "NODE_COMPILE_CACHE"]).toContain(name);
   });
 
   it("puts migrations where the compiled code looks for them", () => {
