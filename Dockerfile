@@ -116,16 +116,16 @@ COPY --from=build /app/dist/bundle ./dist/bundle
 COPY --from=build /app/dist/web ./dist/web
 
 # V8's code cache for the bundle, made now so that no process compiles it from source again (a tick
-# with nothing due spends ~15 % less CPU). Node files a cache under
+# with nothing due spends 15-20 % less CPU). Node files a cache under
 # <dir>/<node version>-<arch>-<V8 tag>-<uid>/ and reads only the one for its own uid, so it is made
-# as the app's user (one made as root would sit in a "-0" directory the app never looks in, its
-# files readable by root only), then handed to root and made read-only like the code. Importing
-# every chunk compiles it (nothing runs: cli.js runs a command only as the entry point). Node
-# checks each entry against the source it compiles and ignores the cache when the Node release,
-# its V8 flags or the CPU's features differ from this build's (the V8 tag covers them): a pod on
-# a different CPU, or an image rebuilt on another Node, only compiles as it did without it. Node
-# never writes here at run time (the directory is not the app user's, the root filesystem is
-# read-only).
+# as the app's user, 10001 as in the chart's runAsUser (one made as root would sit in a "-0"
+# directory the app never looks in, its files readable by root only), then handed to root and made
+# read-only like the code. Importing every chunk compiles it (chunks only define things when
+# imported; cli.js runs a command only as the entry point). Node checks each entry against the
+# source it compiles, and ignores the cache when the Node release, its V8 flags or the CPU's
+# features differ from this build's (the V8 tag covers them): a pod on another CPU, or under
+# another uid, compiles as it did without it. Node never writes here at run time (the directory is
+# not the app user's, and the root filesystem is read-only).
 ENV NODE_COMPILE_CACHE=/app/compile-cache
 RUN mkdir compile-cache \
  && chown 10001:10001 compile-cache \
