@@ -1,7 +1,7 @@
 import { oneLine } from "./one-line.js";
 import { DateTime } from "luxon";
 import addressparser from "nodemailer/lib/addressparser";
-import { z } from "zod";
+import * as z from "zod";
 import { formatDateRange } from "../render/format-figures.js";
 import { isValidTimeZone } from "../time/next-run-at.js";
 import { unsubscribeUrl } from "../unsubscribe/token.js";

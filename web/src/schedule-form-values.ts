@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Cadence } from "../../src/db/enums.js";
 import type { ReportType } from "../../src/figures/report-types.js";
 import type { ScheduleDto } from "../../src/schedules/schedule.dto.js";
