@@ -4,11 +4,17 @@
  * local SMTP server → final run status), at the worker's concurrency. In the same run:
  *   ceiling:   bare page.pdf() of the same report HTML on one warm browser, same concurrency;
  *   reference: a browser launched per report (launch, render, close), same concurrency.
- *   npx tsx bench/worker.ts [--m 120] [--concurrency 4]
+ * CPU time of the worker phase is reported per report and per kind of process. The stand-in S3
+ * and SMTP servers run in a child process of their own (`--servers inline` puts them back in this
+ * process, on the worker's event loop).
+ *   npx tsx bench/worker.ts [--m 120] [--concurrency 4] [--servers child|inline]
  */
 import pino from "pino";
 import puppeteer from "puppeteer-core";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { createInterface } from "node:readline";
 import { createAccount } from "../src/accounts/account.repository.js";
 import { parseEnv } from "../src/config/env.js";
 import { FINAL_RUN_STATUSES } from "../src/db/enums.js";
@@ -32,6 +38,7 @@ import { createTestDatabase } from "../test/support/database.js";
 import { AMQP_URL } from "../test/support/services.js";
 import { measurePdfCeiling, measureThroughput } from "./pdf-ceiling.js";
 import { intFlag } from "./support/int-flag.js";
+import { startPhaseCpu } from "./support/process-cpu.js";
 
 const M = intFlag("m", 120);
 const concurrency = intFlag("concurrency", 4);
@@ -40,13 +47,15 @@ if (!executablePath) throw new Error("Chromium not found: apt-get install chromi
 
 const logger = pino({ level: "silent" });
 const tdb = await createTestDatabase("mr_bench_worker", 12);
-const s3 = await startS3Server("bench-reports");
-const smtp = await startSmtpServer();
+const serversFlag = process.argv.includes("--servers") ? process.argv[process.argv.indexOf("--servers") + 1] : "child";
+if (serversFlag !== "child" && serversFlag !== "inline") throw new Error(`--servers must be child or inline, got ${JSON.stringify(serversFlag)}`);
+const serversInline = serversFlag === "inline";
+const servers = serversInline ? await inlineServers() : await childServers();
 const prefix = `mr-bench-worker-${randomBytes(3).toString("hex")}`;
 const queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger });
 const env = parseEnv({
   DATABASE_URL: tdb.url,
-  ...localServicesEnv(s3, smtp),
+  ...localServicesEnv(servers, servers),
   UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123456789abcdef",
   REPORT_LINK_SECRET: "bench-report-link-secret-0123456789abcdef",
   LOG_LEVEL: "silent",
@@ -67,7 +76,11 @@ try {
   const worker = await startWorker({ env, db, queue, store: createObjectStore(env), logger, concurrency });
   // Warm the browser and the code paths before timing.
   await worker.pdf?.render("<!doctype html><p>warm</p>");
+  const cpu = startPhaseCpu({ db, database: new URL(tdb.url).pathname.slice(1), named: servers.pid ? { test_s3_smtp: servers.pid } : {} });
+  await cpu.ready;
   const started = performance.now();
+  // On the same clock as a --cpu-prof profile's timestamps, to cut the worker phase out of it.
+  const phaseStartUs = process.hrtime.bigint() / 1000n;
   const outcome = await queue.publish(runs.map((r) => jobForRun({ ...r, params: r.params as Record<string, unknown> })));
   if (outcome.failed.length) throw new Error(`publish failed for ${outcome.failed.length} jobs`);
   for (;;) {
@@ -76,6 +89,8 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = (performance.now() - started) / 1000;
+  const phaseEndUs = process.hrtime.bigint() / 1000n;
+  const phaseCpu = await cpu.finish();
   const statuses = await db.selectFrom("schedule_runs").select(["status"]).execute();
   const completed = statuses.filter((s) => s.status === "completed").length;
   await worker.stop();
@@ -89,7 +104,12 @@ try {
   const figures = computeMarketFigures(listings, { period, zips, now: new Date() });
   const html = renderReportHtml({ reportType: "market_snapshot", scheduleName: "Snapshot", city: metro.city, zips, figures, asOf: new Date(), accountName: "Bench Realty", dataSource: "sample", fetched: "Every synthetic listing for the area.", sampleData: true });
 
+  const ceilingCpu = startPhaseCpu({ db, database: "-" });
+  await ceilingCpu.ready;
   const ceiling = (await measurePdfCeiling({ executablePath, html, concurrency, jobs: M })).pdfsPerSecond;
+  // Its warm-up PDFs (twice the concurrency) and the browser's launch count too.
+  const ceilingPdfs = M + concurrency * 2;
+  const ceilingCpuPerPdf = Object.fromEntries(Object.entries((await ceilingCpu.finish()).ms).map(([kind, ms]) => [kind, Math.round(ms / ceilingPdfs)]));
   const referenceJobs = Math.max(concurrency * 3, Math.round(M / 10));
   const reference = (
     await measureThroughput(
@@ -108,7 +128,13 @@ try {
   ).pdfsPerSecond;
 
   const round = (n: number) => Math.round(n * 100) / 100;
+  const emails = await servers.emails();
+  const cpuPerReport = Object.fromEntries(Object.entries(phaseCpu.ms).map(([kind, ms]) => [kind, Math.round(ms / M)]));
+  const cpuTotal = Object.values(cpuPerReport).reduce((a, b) => a + b, 0);
   console.log(`worker: ${completed}/${M} reports completed in ${seconds.toFixed(1)} s; ceiling ${ceiling.toFixed(2)} pdf/s; browser-per-report ${reference.toFixed(2)} pdf/s`);
+  console.log(`worker phase, CPU-ms per report (S3 and SMTP servers ${serversInline ? "inside bench_node" : "in their own process"}): ${JSON.stringify(cpuPerReport)}, total ${cpuTotal}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`ceiling phase, CPU-ms per PDF (launch and warm-up included): ${JSON.stringify(ceilingCpuPerPdf)}`);
+  console.log(`worker phase on the monotonic clock (µs): ${phaseStartUs}–${phaseEndUs}`);
   console.log(
     JSON.stringify({
       bench: "worker",
@@ -122,7 +148,10 @@ try {
       completed,
       seconds: round(seconds),
       concurrency,
-      emails: smtp.received.length,
+      emails,
+      servers: serversInline ? "inline" : "child",
+      cpu_ms_per_report: cpuPerReport,
+      ceiling_cpu_ms_per_pdf: ceilingCpuPerPdf,
     }),
   );
 } finally {
@@ -132,7 +161,55 @@ try {
   const ch = await conn.createChannel();
   await deleteTopology(ch, (await import("../src/queue/rabbitmq-topology.js")).topologyFor(prefix)).catch(() => undefined);
   await conn.close();
-  await smtp.close();
-  await s3.close();
+  await servers.close();
   await tdb.drop();
+}
+
+interface StandInServers {
+  endpoint: string;
+  bucket: string;
+  url: string;
+  /** The servers' own process, when they run in one. */
+  pid?: number;
+  emails(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function inlineServers(): Promise<StandInServers> {
+  const s3 = await startS3Server("bench-reports");
+  const smtp = await startSmtpServer();
+  return {
+    endpoint: s3.endpoint,
+    bucket: s3.bucket,
+    url: smtp.url,
+    emails: () => Promise.resolve(smtp.received.length),
+    close: async () => {
+      await smtp.close();
+      await s3.close();
+    },
+  };
+}
+
+async function childServers(): Promise<StandInServers> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/test-servers-process.ts", "bench-reports"], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error("the S3 and SMTP server process exited");
+    return JSON.parse(line.value) as Record<string, unknown>;
+  };
+  const where = (await next()) as { endpoint: string; bucket: string; url: string };
+  return {
+    ...where,
+    pid: child.pid,
+    async emails() {
+      child.stdin.write("count\n");
+      return (await next()).emails as number;
+    },
+    async close() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.stdin.end();
+      await exited;
+    },
+  };
 }
