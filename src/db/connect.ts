@@ -3,6 +3,7 @@ import path from "node:path";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
+import { deferBegin } from "./deferred-begin.js";
 import { watchPool, type PoolHealth } from "./pool-health.js";
 import { DATABASE_DEFAULTS } from "./pool-settings.js";
 
@@ -59,7 +60,7 @@ function connectPostgres(url: string, options: ConnectOptions): DatabaseHandle {
   // A client losing its connection (Postgres restart, a session timeout) must not crash the process.
   pool.on("error", () => undefined);
   const watched = watchPool(pool, max, waitMs);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: watched.pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: deferBegin(watched.pool) }) });
   return {
     db,
     kind: "postgres",

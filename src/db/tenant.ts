@@ -27,9 +27,23 @@ export function withWorkerTenant<T>(db: Kysely<Database>, accountId: string, fn:
   return asAccount(db, WORKER_ROLE, accountId, fn);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The settings as a statement without parameters, so that it travels with the transaction's
+ * `begin` in one round trip (see deferred-begin.ts). Only a role of ours and a well-formed UUID
+ * are ever written into the text; anything else is bound as a parameter, as it always was.
+ */
+function settingsStatement(role: string, accountId: string) {
+  if (UUID.test(accountId)) {
+    return sql`select set_config('role', ${sql.lit(role)}, true), set_config('app.current_account_id', ${sql.lit(accountId)}, true)`;
+  }
+  return sql`select set_config('role', ${role}, true), set_config('app.current_account_id', ${accountId}, true)`;
+}
+
 function asAccount<T>(db: Kysely<Database>, role: string, accountId: string, fn: (trx: Tx) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', ${role}, true), set_config('app.current_account_id', ${accountId}, true)`.execute(trx);
+    await settingsStatement(role, accountId).execute(trx);
     return fn(trx);
   });
 }
@@ -37,7 +51,7 @@ function asAccount<T>(db: Kysely<Database>, role: string, accountId: string, fn:
 /** Cross-account work (the tick's scan, API key lookup, account creation) as the system role. */
 export function withSystem<T>(db: Kysely<Database>, fn: (trx: Tx) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', ${SYSTEM_ROLE}, true)`.execute(trx);
+    await sql`select set_config('role', ${sql.lit(SYSTEM_ROLE)}, true)`.execute(trx);
     return fn(trx);
   });
 }
