@@ -182,6 +182,11 @@ export type StartOutcome<P = undefined> =
  * Marks the run running (attempts + 1), as its account. `prepare` runs in the same transaction
  * once the run is known to start, so a job reads everything else it needs (suppressions, a stored
  * report) in one round of it.
+ *
+ * The guarded UPDATE is the lock and the check at once (under READ COMMITTED it waits for a
+ * concurrent writer and re-checks the status on the row that writer left), and it brings the
+ * account's name back with it: one round trip where a job starts. Only a run it did not move is
+ * read again, to tell a deleted run from a final one.
  */
 export async function startRun<P = undefined>(
   db: Kysely<Database>,
@@ -190,9 +195,6 @@ export async function startRun<P = undefined>(
   prepare?: (trx: Tx, run: ScheduleRun) => Promise<P>,
 ): Promise<StartOutcome<P>> {
   return withWorkerTenant(db, accountId, async (trx) => {
-    const run = await trx.selectFrom("schedule_runs").selectAll().where("id", "=", runId).forUpdate().executeTakeFirst();
-    if (!run) return { kind: "gone" } as const;
-    if (!canTransition(run.status, "running")) return { kind: "already-final", status: run.status } as const;
     const started = await trx
       .updateTable("schedule_runs")
       .set({
@@ -201,11 +203,17 @@ export async function startRun<P = undefined>(
         attempts: sql<number>`attempts + 1`,
       })
       .where("id", "=", runId)
+      .where("status", "in", statusesThatMayBecome("running"))
       .returningAll()
-      .executeTakeFirstOrThrow();
-    const account = await trx.selectFrom("accounts").select("name").where("id", "=", accountId).executeTakeFirst();
-    const prepared = (prepare ? await prepare(trx, started) : undefined) as P;
-    return { kind: "start", run: started, accountName: account?.name ?? "", prepared } as const;
+      .returning((eb) => eb.selectFrom("accounts").select("name").whereRef("accounts.id", "=", "schedule_runs.account_id").as("account_name"))
+      .executeTakeFirst();
+    if (!started) {
+      const run = await trx.selectFrom("schedule_runs").select("status").where("id", "=", runId).executeTakeFirst();
+      return run ? ({ kind: "already-final", status: run.status } as const) : ({ kind: "gone" } as const);
+    }
+    const { account_name: accountName, ...run } = started;
+    const prepared = (prepare ? await prepare(trx, run) : undefined) as P;
+    return { kind: "start", run, accountName: accountName ?? "", prepared } as const;
   });
 }
 

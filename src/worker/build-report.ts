@@ -110,37 +110,50 @@ export async function buildReport(
     ]),
   );
 
+  // The report row and the run's link to it in one statement: one round trip, the same transaction.
   const reportId = await timings.time("report_row", () => withWorkerTenant(db, job.account_id, async (trx) => {
     const row = await trx
-      .insertInto("report_runs")
-      .values({
-        account_id: job.account_id,
-        schedule_id: job.schedule_id,
-        schedule_run_id: run.id,
-        report_type: reportType,
-        params: JSON.stringify(p),
-        period_start: period.start,
-        period_end: period.end,
-        status: "completed",
-        pdf_key: pdfKey,
-        html_key: htmlKey,
-        size_bytes: pdf?.length ?? htmlBytes.length,
-        summary: JSON.stringify({ headline, noActivity: figures.noActivity, listings: figures.listingsUsed }),
-      })
-      .onConflict((oc) =>
-        oc
-          .column("schedule_run_id")
-          .where("schedule_run_id", "is not", null)
-          .doUpdateSet((eb) => ({
-            pdf_key: eb.ref("excluded.pdf_key"),
-            html_key: eb.ref("excluded.html_key"),
-            size_bytes: eb.ref("excluded.size_bytes"),
-            summary: eb.ref("excluded.summary"),
-          })),
+      .with("report", (qb) =>
+        qb
+          .insertInto("report_runs")
+          .values({
+            account_id: job.account_id,
+            schedule_id: job.schedule_id,
+            schedule_run_id: run.id,
+            report_type: reportType,
+            params: JSON.stringify(p),
+            period_start: period.start,
+            period_end: period.end,
+            status: "completed",
+            pdf_key: pdfKey,
+            html_key: htmlKey,
+            size_bytes: pdf?.length ?? htmlBytes.length,
+            summary: JSON.stringify({ headline, noActivity: figures.noActivity, listings: figures.listingsUsed }),
+          })
+          .onConflict((oc) =>
+            oc
+              .column("schedule_run_id")
+              .where("schedule_run_id", "is not", null)
+              .doUpdateSet((eb) => ({
+                pdf_key: eb.ref("excluded.pdf_key"),
+                html_key: eb.ref("excluded.html_key"),
+                size_bytes: eb.ref("excluded.size_bytes"),
+                summary: eb.ref("excluded.summary"),
+              })),
+          )
+          .returning("id"),
       )
-      .returning("id")
+      .with("linked", (qb) =>
+        qb
+          .updateTable("schedule_runs")
+          .from("report")
+          .set((eb) => ({ report_run_id: eb.ref("report.id") }))
+          .where("schedule_runs.id", "=", run.id)
+          .returning("schedule_runs.id"),
+      )
+      .selectFrom("report")
+      .select("report.id")
       .executeTakeFirstOrThrow();
-    await trx.updateTable("schedule_runs").set({ report_run_id: row.id }).where("id", "=", run.id).execute();
     return row.id;
   }));
   parts.logger.debug({ runId: run.id, reportId, pdf: Boolean(pdf) }, "report stored");
