@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { assertValidListingQuery, formatFetchBound, namesAnArea, sameCity, type Listing, type ListingQuery, type ListingSource } from "./listing.js";
 import { coversPropertyType, meetsFilters } from "./listing-filters.js";
 import { seededRandom } from "./seeded-random.js";
@@ -136,11 +137,7 @@ export function sampleListings(query: ListingQuery): Listing[] {
   const out: Listing[] = [];
   for (const { metro, zip } of zipsFor(query)) {
     for (let day = firstDay; day <= lastDay; day++) {
-      const rng = seededRandom(`sample-market:${zip.zip}:${day}`);
-      const month = new Date(day * DAY_MS).getUTCMonth();
-      const count = rng.poisson((zip.monthlyListings * SEASONAL_VOLUME[month]) / 30.44);
-      for (let index = 0; index < count; index++) {
-        const life = lifeOf(metro, zip, day, index);
+      for (const life of livesListedOn(metro, zip, day)) {
         const listing = asOf(life, to);
         if (listing !== null && isRelevant(life, listing, from) && coversPropertyType(listing, query.filters) && meetsFilters(listing, query.filters)) {
           out.push(listing);
@@ -149,6 +146,26 @@ export function sampleListings(query: ListingQuery): Listing[] {
     }
   }
   return out;
+}
+
+/**
+ * Lives already generated, by ZIP and list day. A query walks some 230 days per ZIP and generating
+ * them is most of a report's data cost; they never change, and reports of one area share them.
+ * About a year of every sample ZIP fits.
+ */
+const livesCache = new LRUCache<string, readonly ListingLife[]>({ max: 12_000 });
+
+function livesListedOn(metro: SampleMetro, zip: SampleZip, day: number): readonly ListingLife[] {
+  const key = `${zip.zip}:${day}`;
+  const cached = livesCache.get(key);
+  if (cached) return cached;
+  const rng = seededRandom(`sample-market:${zip.zip}:${day}`);
+  const month = new Date(day * DAY_MS).getUTCMonth();
+  const count = rng.poisson((zip.monthlyListings * SEASONAL_VOLUME[month]) / 30.44);
+  const lives: ListingLife[] = [];
+  for (let index = 0; index < count; index++) lives.push(lifeOf(metro, zip, day, index));
+  livesCache.set(key, lives);
+  return lives;
 }
 
 function zipsFor(query: ListingQuery): { metro: SampleMetro; zip: SampleZip }[] {
