@@ -109,7 +109,7 @@ try {
   const ceiling = (await measurePdfCeiling({ executablePath, html, concurrency, jobs: M })).pdfsPerSecond;
   // Its warm-up PDFs (twice the concurrency) and the browser's launch count too.
   const ceilingPdfs = M + concurrency * 2;
-  const ceilingCpuPerPdf = Object.fromEntries(Object.entries((await ceilingCpu.finish()).ms).map(([kind, ms]) => [kind, Math.round(ms / ceilingPdfs)]));
+  const ceilingCpuPerPdf = Object.fromEntries(Object.entries((await ceilingCpu.finish()).ms).map(([kind, ms]) => [kind, Math.round((ms / ceilingPdfs) * 10) / 10]));
   const referenceJobs = Math.max(concurrency * 3, Math.round(M / 10));
   const reference = (
     await measureThroughput(
@@ -129,8 +129,8 @@ try {
 
   const round = (n: number) => Math.round(n * 100) / 100;
   const emails = await servers.emails();
-  const cpuPerReport = Object.fromEntries(Object.entries(phaseCpu.ms).map(([kind, ms]) => [kind, Math.round(ms / M)]));
-  const cpuTotal = Object.values(cpuPerReport).reduce((a, b) => a + b, 0);
+  const cpuPerReport = Object.fromEntries(Object.entries(phaseCpu.ms).map(([kind, ms]) => [kind, Math.round((ms / M) * 10) / 10]));
+  const cpuTotal = Math.round(Object.values(cpuPerReport).reduce((a, b) => a + b, 0));
   console.log(`worker: ${completed}/${M} reports completed in ${seconds.toFixed(1)} s; ceiling ${ceiling.toFixed(2)} pdf/s; browser-per-report ${reference.toFixed(2)} pdf/s`);
   console.log(`worker phase, CPU-ms per report (S3 and SMTP servers ${serversInline ? "inside bench_node" : "in their own process"}): ${JSON.stringify(cpuPerReport)}, total ${cpuTotal}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`ceiling phase, CPU-ms per PDF (launch and warm-up included): ${JSON.stringify(ceilingCpuPerPdf)}`);
