@@ -93,8 +93,25 @@ export async function insertClaimedRuns(trx: Tx, input: ClaimedRunsInput): Promi
     SELECT id, account_id, schedule_id, floor(extract(epoch FROM scheduled_for) * 1000)::float8 AS slot_ms, error,
            CASE WHEN error IS NULL THEN params::text END AS params
     FROM inserted`.execute(trx);
-  const order = new Map(input.runIds.map((id, i) => [id, i]));
-  return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return inInputOrder(rows, input.runIds);
+}
+
+/**
+ * `rows` ordered like `runIds`. Postgres returns them in that order already (the insert follows
+ * the unnest), which one walk confirms for ~0.3 µs a run; building a Map of the ids and sorting
+ * through it cost 1–3 µs a run. The sort remains for the order SQL does not promise.
+ */
+function inInputOrder(rows: ClaimedRunRow[], runIds: readonly string[]): ClaimedRunRow[] {
+  let next = 0;
+  for (const row of rows) {
+    while (next < runIds.length && runIds[next] !== row.id) next++;
+    if (next === runIds.length) {
+      const position = new Map(runIds.map((id, i) => [id, i]));
+      return rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+    }
+    next++;
+  }
+  return rows;
 }
 
 /** A manual or test run of one schedule, for now, `pending` until published. */
