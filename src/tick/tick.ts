@@ -118,11 +118,16 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
     }
   }
   let fairCursor = 0;
+  // Fair batches whose claim has not committed yet. Until every one has, no lane claims oldest
+  // first: it could lock (and send to the ordinary lane) a schedule of the fair share before its
+  // fair batch gets to it. Their publishing need not be waited for: once claimed, a schedule is
+  // no longer due, so oldest-first claims start while the last fair batches are still publishing.
+  const fairClaims = new Set<Promise<unknown>>();
 
   // Each lane claims a batch, publishes it, marks it, and goes again. Lanes overlap one batch's
   // claim with another's publish (and use a second Postgres backend), so the broker keeps
   // receiving while the database works; SKIP LOCKED keeps their batches disjoint.
-  const lane = async (phase: "fair" | "oldest-first") => {
+  const lane = async () => {
     while (!stopClaiming()) {
       if (Date.now() >= deadline) {
         if (!summary.budgetExhausted) {
@@ -133,19 +138,26 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
       }
       let size = Math.min(batchSize, limit - reserved);
       let ids: readonly string[] | undefined;
-      if (phase === "fair") {
+      if (fairCursor < fairIds.length) {
         ids = fairIds.slice(fairCursor, fairCursor + size);
         fairCursor += ids.length;
-        if (ids.length === 0) return;
         size = ids.length;
+      } else if (fairClaims.size > 0) {
+        await Promise.allSettled([...fairClaims]);
+        continue;
       }
+      const fair = ids !== undefined;
       reserved += size;
       let batch;
+      const claim = claimDueBatch(db, now, size, nextByTiming, { ids });
+      if (fair) fairClaims.add(claim);
       try {
-        batch = await claimDueBatch(db, now, size, nextByTiming, { ids });
+        batch = await claim;
       } catch (err) {
         crash ??= err;
         return;
+      } finally {
+        fairClaims.delete(claim);
       }
       reserved -= size - batch.claimed;
       summary.claimed += batch.claimed;
@@ -155,10 +167,10 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
       }
       // Fewer than asked: nothing else is due and unlocked (another lane or tick holds the rest).
       // (A fair batch's missing rows were merely taken by another tick.)
-      if (phase === "oldest-first" && batch.claimed < size) drained = true;
+      if (!fair && batch.claimed < size) drained = true;
       if (batch.runs.length === 0) continue;
       try {
-        const outcome = await publishRuns(db, queue, batch.runs, { priority: phase === "fair" });
+        const outcome = await publishRuns(db, queue, batch.runs, { priority: fair });
         summary.published += outcome.queued.length;
         noteUnpublished(outcome.failed);
         if (outcome.failed.some((f) => !f.permanent)) brokerFailed = true;
@@ -168,11 +180,7 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
       }
     }
   };
-  const lanes = options.lanes ?? DEFAULT_LANES;
-  // One phase after the other: an oldest-first lane starting early could lock (and send to the
-  // ordinary lane) a schedule of the fair share before its fair batch gets to it.
-  await Promise.all(Array.from({ length: lanes }, () => lane("fair")));
-  await Promise.all(Array.from({ length: lanes }, () => lane("oldest-first")));
+  await Promise.all(Array.from({ length: options.lanes ?? DEFAULT_LANES }, lane));
   if (crash !== undefined) throw crash;
   return finish();
 }

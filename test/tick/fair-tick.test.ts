@@ -56,6 +56,24 @@ describe.skipIf(!up)("fair tick", () => {
     expect(slots).toEqual([...slots].sort());
   });
 
+  it("with several lanes and the fair share over several batches, all of it goes to the priority lane", async () => {
+    const now = new Date("2025-11-10T17:00:30.000Z");
+    const who = await threeAccounts(now);
+    // Fair share: big's 10 oldest, mid's 2, small's 1, in 7 batches of 2 over 3 lanes. A lane that
+    // runs out of fair batches starts claiming oldest first only once every fair batch is claimed.
+    const summary = await tick(now, { fairShare: 10, batchSize: 2, lanes: 3 });
+    expect(summary).toMatchObject({ due: 33, claimed: 33, published: 33 });
+
+    const priority = await lane(queue.topology.priorityQueue);
+    const ordinary = await lane(queue.topology.jobsQueue);
+    expect(who(priority).sort()).toEqual([...Array.from({ length: 10 }, () => "big"), "mid", "mid", "small"]);
+    expect(who(ordinary)).toEqual(Array.from({ length: 20 }, () => "big"));
+    // The big account's 10 oldest (30 to 21 s ago) are its fair share; its 20 newest follow.
+    const oldestOrdinary = Math.min(...ordinary.map((j) => Date.parse(j.scheduled_for)));
+    const bigPriority = priority.filter((j) => who([j])[0] === "big").map((j) => Date.parse(j.scheduled_for));
+    expect(Math.max(...bigPriority)).toBeLessThan(oldestOrdinary);
+  });
+
   it("with TICK_FAIR_SHARE=0 keeps the single FIFO: oldest first, one lane", async () => {
     const now = new Date("2025-11-10T17:00:30.000Z");
     const who = await threeAccounts(now);
