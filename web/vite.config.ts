@@ -5,25 +5,6 @@ import { defineConfig, type HtmlTagDescriptor, type Plugin } from "vite";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-type Bundle = Parameters<NonNullable<Extract<Plugin["generateBundle"], { handler: unknown }>["handler"]>>[1];
-type Chunk = Extract<Bundle[string], { type: "chunk" }>;
-
-/** The chunk of `module` and every chunk it imports, entries left out: what the first page needs besides the entry. */
-function chunkClosure(bundle: Bundle, module: string): Chunk[] {
-  const chunks = Object.values(bundle).flatMap((c) => (c.type === "chunk" ? [c] : []));
-  const root = chunks.find((c) => c.facadeModuleId === module);
-  if (!root) throw new Error(`vite.config: no chunk for ${module}`);
-  const found = new Map<string, Chunk>();
-  const visit = (fileName: string) => {
-    const chunk = chunks.find((c) => c.fileName === fileName);
-    if (!chunk || chunk.isEntry || found.has(fileName)) return;
-    found.set(fileName, chunk);
-    chunk.imports.forEach(visit);
-  };
-  visit(root.fileName);
-  return [...found.values()];
-}
-
 /**
  * main.ts imports React and the app dynamically, so that its first requests go out before that
  * big chunk is evaluated; this links the chunk (and what it imports) from index.html as
@@ -36,44 +17,30 @@ function preloadFromHtml(module: string): Plugin {
     transformIndexHtml: {
       order: "post",
       handler(_html, ctx) {
-        return chunkClosure(ctx.bundle ?? {}, module).map(
-          (chunk): HtmlTagDescriptor => ({ tag: "link", attrs: { rel: "modulepreload", crossorigin: true, href: `/${chunk.fileName}` }, injectTo: "head" }),
+        const chunks = Object.values(ctx.bundle ?? {}).flatMap((c) => (c.type === "chunk" ? [c] : []));
+        const root = chunks.find((c) => c.facadeModuleId === module);
+        if (!root) throw new Error(`preload-from-html: no chunk for ${module}`);
+        const files = new Set<string>();
+        const visit = (fileName: string) => {
+          const chunk = chunks.find((c) => c.fileName === fileName);
+          if (!chunk || chunk.isEntry || files.has(fileName)) return;
+          files.add(fileName);
+          chunk.imports.forEach(visit);
+        };
+        visit(root.fileName);
+        return [...files].map(
+          (file): HtmlTagDescriptor => ({ tag: "link", attrs: { rel: "modulepreload", crossorigin: true, href: `/${file}` }, injectTo: "head" }),
         );
       },
     },
   };
 }
 
-/**
- * Every function of the first page's chunks (the entry, React and the list) runs before the list
- * is on screen. Chromium's explicit compile hint, a first line `//# allFunctionsCalledOnLoad`,
- * has V8 compile them all on a background thread while the file streams in, instead of one by one
- * on the main thread at first call. The pages loaded later keep V8's lazy default. The line is
- * added after hashing; it is the same for every build, so a file's name still names its content.
- */
-function compileHintsForFirstPage(module: string): Plugin {
-  return {
-    name: "compile-hints-for-first-page",
-    apply: "build",
-    // after Vite's own post-processing, which puts its preload helper at the top of the chunk
-    enforce: "post",
-    generateBundle: {
-      order: "post",
-      handler(_options, bundle) {
-        const entries = Object.values(bundle).flatMap((c) => (c.type === "chunk" && c.isEntry ? [c] : []));
-        for (const chunk of [...entries, ...chunkClosure(bundle, module)]) chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
-      },
-    },
-  };
-}
-
-const firstPage = path.join(here, "src/render-app.tsx");
-
 /** The browser app: web/ in, dist/web/ out (served by the api at /). */
 export default defineConfig({
   root: here,
   base: "/",
-  plugins: [react(), preloadFromHtml(firstPage), compileHintsForFirstPage(firstPage)],
+  plugins: [react(), preloadFromHtml(path.join(here, "src/render-app.tsx"))],
   build: {
     outDir: path.resolve(here, "../dist/web"),
     emptyOutDir: true,
