@@ -166,11 +166,6 @@ async function setDocument(page: IsolatedPage, html: string): Promise<void> {
   await loaded;
 }
 
-/** Empties a page between two jobs, so a report stays in a renderer only while it is printed. */
-export async function clearIsolatedPage(page: IsolatedPage): Promise<void> {
-  await setDocument(page, "<!doctype html><title></title>");
-}
-
 async function print(page: IsolatedPage, html: string, format: PaperFormat): Promise<Buffer> {
   const { session } = page;
   // A page serves job after job: a comment before the doctype (it changes nothing in how the
