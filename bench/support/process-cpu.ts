@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../src/db/database.js";
+import { allProcesses, CLOCK_TICKS_PER_SECOND, isChromiumRenderer, type ProcStat } from "../../test/support/proc-stat.js";
 
 /**
  * CPU time of one phase of a benchmark, per kind of process, from /proc (user + system): this
@@ -13,35 +13,6 @@ import type { Database } from "../../src/db/database.js";
 export interface PhaseCpu {
   /** CPU milliseconds per kind. */
   ms: Record<string, number>;
-}
-
-const TICKS_PER_SECOND = 100;
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  comm: string;
-  cpuTicks: number;
-}
-
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    // Fields after the command: state is field 3, so utime (14) and stime (15) are f[11], f[12].
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { pid, ppid: Number(f[1]), comm, cpuTicks: Number(f[11]) + Number(f[12]) };
-  } catch {
-    return undefined;
-  }
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return "";
-  }
 }
 
 export function startPhaseCpu(options: { db: Kysely<Database>; database: string; named?: Record<string, number>; intervalMs?: number }) {
@@ -59,11 +30,7 @@ export function startPhaseCpu(options: { db: Kysely<Database>; database: string;
     if (rows.length) backends = new Set(rows.map((r) => r.pid));
     // From here on synchronous, so this measures the scan alone.
     const before = process.cpuUsage();
-    const procs: ProcStat[] = [];
-    for (const entry of readdirSync("/proc")) if (/^\d+$/.test(entry)) {
-      const stat = readStat(Number(entry));
-      if (stat) procs.push(stat);
-    }
+    const procs = allProcesses();
     const children = new Map<number, ProcStat[]>();
     for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
     const kinds = new Map<number, string>();
@@ -72,7 +39,7 @@ export function startPhaseCpu(options: { db: Kysely<Database>; database: string;
       const p = stack.pop()!;
       let kind = named.get(p.pid) ?? kindCache.get(p.pid);
       if (!kind) {
-        kind = cmdline(p.pid).includes("--type=renderer") ? "chromium_renderers" : "chromium_other";
+        kind = isChromiumRenderer(p.pid) ? "chromium_renderers" : "chromium_other";
         kindCache.set(p.pid, kind);
       }
       kinds.set(p.pid, kind);
@@ -86,8 +53,8 @@ export function startPhaseCpu(options: { db: Kysely<Database>; database: string;
     for (const p of procs) {
       const kind = kinds.get(p.pid);
       if (!kind) continue;
-      if (!first.has(p.pid)) first.set(p.pid, started ? 0 : p.cpuTicks);
-      last.set(p.pid, { kind, ticks: p.cpuTicks });
+      if (!first.has(p.pid)) first.set(p.pid, started ? 0 : p.cpu);
+      last.set(p.pid, { kind, ticks: p.cpu });
     }
     const spent = process.cpuUsage(before);
     samplingMicros += spent.user + spent.system;
@@ -111,7 +78,7 @@ export function startPhaseCpu(options: { db: Kysely<Database>; database: string;
       await sample();
       const self = process.cpuUsage(selfStart);
       const ms: Record<string, number> = { bench_node: (self.user + self.system - samplingMicros) / 1000 };
-      for (const [pid, { kind, ticks }] of last) ms[kind] = (ms[kind] ?? 0) + ((ticks - (first.get(pid) ?? 0)) * 1000) / TICKS_PER_SECOND;
+      for (const [pid, { kind, ticks }] of last) ms[kind] = (ms[kind] ?? 0) + ((ticks - (first.get(pid) ?? 0)) * 1000) / CLOCK_TICKS_PER_SECOND;
       return { ms };
     },
   };

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
 import type { E2eSystem } from "./e2e-system.js";
+import { allProcesses, CLOCK_TICKS_PER_SECOND, isChromiumRenderer, readProcStat, type ProcStat } from "../../support/proc-stat.js";
 
 /**
  * CPU seconds a scenario cost, per kind of process, read from /proc (user + system time): the
@@ -30,48 +30,6 @@ export type CpuKind =
 
 const KINDS: CpuKind[] = ["worker_node", "chromium_renderers", "chromium_other", "api", "ticks", "postgres_backends", "postgres_shared", "rabbitmq", "harness_s3_smtp"];
 const SHARED: CpuKind[] = ["postgres_shared", "rabbitmq"];
-const TICKS_PER_SECOND = 100;
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  comm: string;
-  /** utime + stime of the process itself, in clock ticks. */
-  cpu: number;
-  /** cutime + cstime: children it has waited for. */
-  children: number;
-}
-
-function readStat(pid: number | "self"): ProcStat | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // f[0] is field 3 (state): utime is field 14 → f[11].
-    return { pid: pid === "self" ? process.pid : pid, ppid: Number(f[1]), comm, cpu: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
-  } catch {
-    return undefined;
-  }
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-function allProcesses(): ProcStat[] {
-  const out: ProcStat[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (stat) out.push(stat);
-  }
-  return out;
-}
-
 async function backendPids(db: Kysely<Database>, database: string): Promise<Set<number>> {
   const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = ${database}`.execute(db);
   return new Set(rows.map((r) => r.pid));
@@ -87,7 +45,7 @@ export function startCpuAccounting(system: E2eSystem, intervalMs = 250) {
   const databaseName = new URL(system.database.url).pathname.slice(1);
   const first = new Map<number, number>();
   const last = new Map<number, { kind: CpuKind | "tick"; cpu: number }>();
-  const selfStart = readStat("self")!;
+  const selfStart = readProcStat("self")!;
   let backends = new Set<number>();
   let sampling: Promise<void> | undefined;
 
@@ -105,7 +63,7 @@ export function startCpuAccounting(system: E2eSystem, intervalMs = 250) {
         const stack = [...(byParent.get(p.pid) ?? [])];
         while (stack.length) {
           const c = stack.pop()!;
-          kindOf.set(c.pid, cmdline(c.pid).includes("--type=renderer") ? "chromium_renderers" : "chromium_other");
+          kindOf.set(c.pid, isChromiumRenderer(c.pid) ? "chromium_renderers" : "chromium_other");
           stack.push(...(byParent.get(c.pid) ?? []));
         }
       } else if (system.api && p.pid === system.api.pid) kindOf.set(p.pid, "api");
@@ -140,15 +98,15 @@ export function startCpuAccounting(system: E2eSystem, intervalMs = 250) {
       const seconds = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<CpuKind, number>;
       let sampledChildren = 0;
       for (const [pid, { kind, cpu }] of last) {
-        const used = (cpu - (first.get(pid) ?? 0)) / TICKS_PER_SECOND;
+        const used = (cpu - (first.get(pid) ?? 0)) / CLOCK_TICKS_PER_SECOND;
         if (kind === "tick") continue;
         seconds[kind] += used;
         // What this process reaps is each child's whole life, startup included.
-        if (kind === "worker_node" || kind === "api" || kind.startsWith("chromium")) sampledChildren += cpu / TICKS_PER_SECOND;
+        if (kind === "worker_node" || kind === "api" || kind.startsWith("chromium")) sampledChildren += cpu / CLOCK_TICKS_PER_SECOND;
       }
-      const self = readStat("self")!;
-      seconds.harness_s3_smtp = (self.cpu - selfStart.cpu) / TICKS_PER_SECOND;
-      const reaped = (self.children - selfStart.children) / TICKS_PER_SECOND;
+      const self = readProcStat("self")!;
+      seconds.harness_s3_smtp = (self.cpu - selfStart.cpu) / CLOCK_TICKS_PER_SECOND;
+      const reaped = (self.children - selfStart.children) / CLOCK_TICKS_PER_SECOND;
       seconds.ticks = Math.max(0, reaped - sampledChildren);
       const round = (n: number) => Math.round(n * 100) / 100;
       for (const k of KINDS) seconds[k] = round(seconds[k]);
