@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { authenticate } from "mailauth";
 import { simpleParser } from "mailparser";
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeReportEmail } from "../../src/email/compose-report-email.js";
 import { SmtpSendError, type MailTransport } from "../../src/email/mail-transport.js";
 import { createSmtpTransport } from "../../src/email/smtp-transport.js";
+import { dkimTestKey, dnsWithDkimRecord } from "./dkim-test-key.js";
 import { reportEmailInput } from "./report-email-fixture.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp-server.js";
 
@@ -27,12 +27,12 @@ describe("a held message against a real SMTP server", () => {
     server = await startSmtpServer({
       rcptReply: (address) => (address.startsWith("unknown") ? { code: 550, message: "5.1.1 <" + address + ">: Recipient address rejected: User unknown" } : undefined),
     });
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    txt = `v=DKIM1; k=rsa; p=${publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;
+    const key = dkimTestKey();
+    txt = key.txt;
     transport = createSmtpTransport({
       url: server.url,
       maxConnections: 1,
-      dkim: { domainName: DKIM_DOMAIN, keySelector: DKIM_SELECTOR, privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
+      dkim: { domainName: DKIM_DOMAIN, keySelector: DKIM_SELECTOR, privateKey: key.privateKeyPem },
     });
   });
   afterAll(async () => {
@@ -65,10 +65,7 @@ describe("a held message against a real SMTP server", () => {
       // back until it knows they do not start the end-of-data dot
       expect(message!.raw.length - heldBytes).toBeLessThanOrEqual(8);
       const auth = await authenticate(message!.raw, {
-        resolver: async (name: string, rrtype: string) => {
-          if (rrtype === "TXT" && name === `${DKIM_SELECTOR}._domainkey.${DKIM_DOMAIN}`) return [txt.match(/.{1,255}/g)!];
-          throw Object.assign(new Error(`no ${rrtype} record for ${name}`), { code: "ENOTFOUND" });
-        },
+        resolver: dnsWithDkimRecord(DKIM_SELECTOR, DKIM_DOMAIN, txt),
         sender: "reports@mail.example.com",
         ip: "127.0.0.1",
         helo: "localhost",

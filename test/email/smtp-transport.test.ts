@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { authenticate } from "mailauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { dkimFromEnv } from "../../src/email/dkim.js";
 import { SmtpSendError, type MailTransport } from "../../src/email/mail-transport.js";
 import { createSmtpTransport } from "../../src/email/smtp-transport.js";
 import { isValidUnsubscribeToken } from "../../src/unsubscribe/token.js";
+import { dkimTestKey, dnsWithDkimRecord } from "./dkim-test-key.js";
 import { ACCOUNT_ID, reportEmailInput, SECRET } from "./report-email-fixture.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp-server.js";
 import { unusedPort } from "../support/unused-port.js";
@@ -19,22 +19,6 @@ function rawHeader(parsed: ParsedMail, name: string): string {
   const lines = parsed.headerLines.filter((h) => h.key === name.toLowerCase());
   expect(lines, `${name} occurs once`).toHaveLength(1);
   return lines[0].line.slice(name.length + 1).replace(/\r?\n[ \t]/g, " ").trim();
-}
-
-function dkimKeys() {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const der = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-  const txt = `v=DKIM1; k=rsa; p=${der}`;
-  return { privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(), txt };
-}
-
-/** Answers only our selector's TXT record; everything else does not exist, as in real DNS. */
-function dnsWith(txt: string) {
-  const chunks = txt.match(/.{1,255}/g)!;
-  return async (name: string, rrtype: string) => {
-    if (rrtype === "TXT" && name.toLowerCase() === `${DKIM_SELECTOR}._domainkey.${DKIM_DOMAIN}`) return [chunks];
-    throw Object.assign(new Error(`no ${rrtype} record for ${name}`), { code: "ENOTFOUND" });
-  };
 }
 
 describe("SMTP transport against a real SMTP server", () => {
@@ -51,7 +35,7 @@ describe("SMTP transport against a real SMTP server", () => {
         return undefined;
       },
     });
-    const keys = dkimKeys();
+    const keys = dkimTestKey();
     txt = keys.txt;
     // the key goes through dkimFromEnv the way the env var would, with "\n" escapes
     const dkim = dkimFromEnv({ DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: keys.privateKeyPem.replace(/\n/g, "\\n") });
@@ -120,7 +104,7 @@ describe("SMTP transport against a real SMTP server", () => {
   it("is DKIM-signed, the signature verifies, and it covers both List-Unsubscribe headers", async () => {
     const { message } = await sendAndParse({ accountName: "Maison Économique Immobilier du Québec et de Montréal", unsubscribeMailto: "unsubscribe@mail.example.com" });
     const auth = await authenticate(message.raw, {
-      resolver: dnsWith(txt),
+      resolver: dnsWithDkimRecord(DKIM_SELECTOR, DKIM_DOMAIN, txt),
       sender: "reports@mail.example.com",
       ip: "127.0.0.1",
       helo: "localhost",
@@ -144,7 +128,7 @@ describe("SMTP transport against a real SMTP server", () => {
     const { message } = await sendAndParse();
     const tampered = Buffer.from(message.raw.toString("latin1").replace("List-Unsubscribe-Post: List-Unsubscribe=One-Click", "List-Unsubscribe-Post: List-Unsubscribe=One-Clack"), "latin1");
     expect(tampered.equals(message.raw)).toBe(false);
-    const auth = await authenticate(tampered, { resolver: dnsWith(txt), sender: "reports@mail.example.com", ip: "127.0.0.1", helo: "localhost", mta: "mx.test", disableArc: true, disableDmarc: true, disableBimi: true });
+    const auth = await authenticate(tampered, { resolver: dnsWithDkimRecord(DKIM_SELECTOR, DKIM_DOMAIN, txt), sender: "reports@mail.example.com", ip: "127.0.0.1", helo: "localhost", mta: "mx.test", disableArc: true, disableDmarc: true, disableBimi: true });
     expect(auth.dkim.results[0].status.result).toBe("fail");
   });
 
