@@ -16,6 +16,7 @@ import { openApiRoutes } from "./openapi/openapi-routes.js";
 import { restRouteLabel, restRoutes, type ProcedureErrorHandler } from "./rest/rest-api.js";
 import { unsubscribeRoutes } from "./http/unsubscribe-pages.js";
 import { webAppRoutes } from "./http/web-app-routes.js";
+import { readSessionCookie } from "../sessions/session-cookie.js";
 import { sessionRoutes } from "../sessions/session-routes.js";
 import { appRouter } from "./router.js";
 import { sendTrpcError, trpcExpressHandler } from "./trpc-express-handler.js";
@@ -186,7 +187,7 @@ export function createApiApp(deps: AppDeps, options: ApiAppOptions = {}): Expres
   app.use(unsubscribeRoutes(deps));
   app.use(reportLinkRoutes(deps));
   app.use(sessionRoutes(deps));
-  app.use(webAppRoutes(deps.webAppDir));
+  app.use(webAppRoutes(deps.webAppDir, { hasSession: (req) => readSessionCookie(deps.env, req) !== undefined }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: "not_found", message: "No such route" });

@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, revokeApiKey } from "../../src/accounts/account.repository.js";
 import { buildWebApp } from "../../src/api/http/build-web-app.js";
+import { SCHEDULES_PAGE_FIRST_REQUESTS } from "../../src/api/http/first-page-requests.js";
 import { createApiApp, listen, type RunningServer } from "../../src/api/server.js";
 import { SEED_CREATE_BODY } from "../support/api.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
@@ -145,6 +146,19 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     expect(cookies[0]).toMatchObject({ name: "mr_session", httpOnly: true, sameSite: "Strict" });
     expect(cookies[0]!.value).not.toContain(keyA);
     await axe(page, "schedules-empty");
+  });
+
+  it("the schedules page's first two requests start with its HTML (a preload Link header, signed in only) and each is fetched once", async () => {
+    expect((await fetch(`${base}/schedules`)).headers.get("link")).toBeNull();
+    const [cookie] = await context.cookies();
+    const signedIn = await fetch(`${base}/schedules`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    for (const url of SCHEDULES_PAGE_FIRST_REQUESTS) expect(signedIn.headers.get("link")).toContain(`<${url}>; rel=preload; as=fetch`);
+    await page.goto(`${base}/schedules`);
+    await page.getByText("No schedules yet").waitFor();
+    // A preload the app's own fetch did not match would show as a second request of its own.
+    const requested = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname + new URL(e.name).search));
+    expect(requested.filter((url) => url.startsWith("/auth/session"))).toEqual([SCHEDULES_PAGE_FIRST_REQUESTS[0]]);
+    expect(requested.filter((url) => url.startsWith("/trpc/schedules.list"))).toEqual([SCHEDULES_PAGE_FIRST_REQUESTS[1]]);
   });
 
   it("create with invalid input: each field's rule beside it, nothing created", async () => {
