@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { typeRule } from "../validation/field-rules.js";
-import type { Listing } from "./listing.js";
 
 /**
  * A schedule's filters: the MLS-search criteria users expect. The one definition of what each
@@ -103,11 +102,24 @@ export function chosenPropertyTypes(filters: ReportFilters = NO_FILTERS): readon
 }
 
 /**
+ * The fields of a listing (listing.ts) the filters read. Named here rather than imported, so that
+ * listing.ts can name the filters in its query without the two files importing each other.
+ */
+export interface FilterableListing {
+  readonly propertyType: string | null;
+  readonly listPrice: number | null;
+  readonly bedrooms: number | null;
+  readonly bathrooms: number | null;
+  readonly sqft: number | null;
+  readonly yearBuilt: number | null;
+}
+
+/**
  * Whether a record's type is one the report covers. A code we know (the six types, rentals,
  * commercial) must be one of the chosen types; a missing or unrecognised code is kept, because
  * the source already selected by type (SimplyRETS's `type` parameter).
  */
-export function coversPropertyType(listing: Pick<Listing, "propertyType">, filters: ReportFilters = NO_FILTERS): boolean {
+export function coversPropertyType(listing: Pick<FilterableListing, "propertyType">, filters: ReportFilters = NO_FILTERS): boolean {
   const code = listing.propertyType?.trim().toUpperCase() ?? null;
   if (code === null) return true;
   if (NEVER_COVERED_TYPE_CODES.includes(code)) return false;
@@ -119,7 +131,7 @@ export function coversPropertyType(listing: Pick<Listing, "propertyType">, filte
  * Whether a record meets the price, size, bedroom, bathroom and year filters. A record missing a
  * field that a filter is set on does not meet it: nothing shows it qualifies.
  */
-export function meetsFilters(listing: Listing, filters: ReportFilters = NO_FILTERS): boolean {
+export function meetsFilters(listing: FilterableListing, filters: ReportFilters = NO_FILTERS): boolean {
   return (
     within(listing.listPrice, filters.min_price, filters.max_price) &&
     within(listing.bedrooms, filters.min_beds, undefined) &&
