@@ -10,10 +10,19 @@ import type { MailTransport, SendResult } from "../email/mail-transport.js";
 import type { Logger } from "../log/logger.js";
 import type { ReportJob } from "../queue/report-job.js";
 import { reportLinkExpiry, signReportLink } from "../report-links/signed-link.js";
-import type { BuiltReport } from "../worker/build-report.js";
-import { startJobTimings, type JobTimings } from "../worker/job-timings.js";
+import { startJobTimings, type JobTimings } from "../metrics/job-timings.js";
 import { addSuppression } from "../suppressions/suppression.repository.js";
 import { claimRecipient, recordFailed, recordSent, runLog } from "./email-log.repository.js";
+
+/** What the email needs of a report the worker built (its BuiltReport has these and more). */
+export interface ReportToDeliver {
+  reportId: string;
+  title: string;
+  period: { start: Date; end: Date; timezone: string };
+  headline: { label: string; value: string; change?: string }[];
+  /** The PDF bytes, for an attachment. */
+  pdf?: Buffer;
+}
 
 export interface DeliverySummary {
   recipients: number;
@@ -63,7 +72,7 @@ async function recordOutcome(first: () => Promise<void>, again: () => Promise<vo
 export async function deliverReport(
   db: Kysely<Database>,
   job: ReportJob,
-  report: BuiltReport,
+  report: ReportToDeliver,
   context: { env: Env; mail: MailTransport; logger: Logger; accountName: string; suppressed: Set<string>; now?: Date; timings?: JobTimings },
 ): Promise<DeliverySummary> {
   const { env, mail, logger } = context;

@@ -12,7 +12,7 @@ import { reportTitle } from "../render/report-html.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { reportObjectKey } from "../storage/report-keys.js";
 import { reportPeriod } from "../time/report-period.js";
-import { startJobTimings, type JobTimings } from "./job-timings.js";
+import { startJobTimings, type JobTimings } from "../metrics/job-timings.js";
 
 export interface ReportParts {
   listings: ListingSource;

@@ -10,7 +10,7 @@ import { errorMessage, type Delivery } from "../queue/job-queue.js";
 import type { ReportJob } from "../queue/report-job.js";
 import { buildReport, type ReportParts } from "./build-report.js";
 import { asJobError, isPermanent } from "./job-errors.js";
-import { startJobTimings } from "./job-timings.js";
+import { startJobTimings } from "../metrics/job-timings.js";
 import { finishRun, noteRetry, startRun } from "./run-state.js";
 import type { WorkerMetrics } from "./worker-metrics.js";
 
