@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder } from "kysely";
 import * as z from "zod";
 import { AppError } from "../errors/app-error.js";
 import { typeRule } from "../validation/field-rules.js";
+import { isUuid } from "../validation/uuid.js";
 
 /**
  * Opaque keyset cursors: base64url of "<created_at ISO>|<id>". Lists order newest first by
@@ -24,14 +25,13 @@ export function encodeCursor(row: { created_at: Date; id: string }): string {
  * rejected here, before it can reach the database as an out-of-range date or a non-UUID.
  */
 const CURSOR_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function decodeCursor(cursor: string | null | undefined): PageCursor | undefined {
   if (cursor === undefined || cursor === null) return undefined;
   const parts = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const [iso = "", id = ""] = parts;
   const createdAt = new Date(iso);
-  const wellFormed = parts.length === 2 && CURSOR_TIME.test(iso) && CURSOR_ID.test(id);
+  const wellFormed = parts.length === 2 && CURSOR_TIME.test(iso) && isUuid(id);
   if (!wellFormed || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) {
     throw new AppError("BAD_REQUEST", "cursor: is not a cursor this API returned", "cursor");
   }

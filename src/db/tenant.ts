@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "./database.js";
 import { isDatabaseUnreachable } from "./database-unreachable.js";
+import { isUuid } from "../validation/uuid.js";
 
 export const TENANT_ROLE = "market_reports_tenant";
 export const SYSTEM_ROLE = "market_reports_system";
@@ -27,15 +28,13 @@ export function withWorkerTenant<T>(db: Kysely<Database>, accountId: string, fn:
   return asAccount(db, WORKER_ROLE, accountId, fn);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The settings as a statement without parameters, so that it travels with the transaction's
  * `begin` in one round trip (see deferred-begin.ts). Only a role of ours and a well-formed UUID
  * are ever written into the text; anything else is bound as a parameter, as it always was.
  */
 function settingsStatement(role: string, accountId: string) {
-  if (UUID.test(accountId)) {
+  if (isUuid(accountId)) {
     return sql`select set_config('role', ${sql.lit(role)}, true), set_config('app.current_account_id', ${sql.lit(accountId)}, true)`;
   }
   return sql`select set_config('role', ${role}, true), set_config('app.current_account_id', ${accountId}, true)`;

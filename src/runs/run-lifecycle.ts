@@ -5,6 +5,7 @@ import { withWorkerTenant, type Tx } from "../db/tenant.js";
 import type { PublishFailure } from "../queue/job-queue.js";
 import { plainArrayLiteral, textArrayLiteral } from "./array-literal.js";
 import { runParamsSql, scheduleParams, type RunToPublish, type ScheduleParamsSource } from "./run-job.js";
+import { isUuid } from "../validation/uuid.js";
 
 /*
  * Every change of a `schedule_runs` row, and the only place that makes one:
@@ -274,8 +275,4 @@ export async function noteRetry(db: Kysely<Database>, accountId: string, runId: 
 /** Given up (dead-lettered): `failed` with the reason, once; a final run keeps its status. */
 export function failRun(db: Kysely<Database>, accountId: string, runId: string, reason: string): Promise<boolean> {
   return finishRun(db, accountId, runId, "failed", { error: reason });
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -5,6 +5,7 @@ import { withTenant } from "../db/tenant.js";
 import { AppError } from "../errors/app-error.js";
 import { addSuppression } from "../suppressions/suppression.repository.js";
 import { isValidUnsubscribeToken } from "./token.js";
+import { isUuid } from "../validation/uuid.js";
 
 export interface UnsubscribeRequest {
   email: string;
@@ -15,7 +16,6 @@ export interface UnsubscribeRequest {
   reason?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Adds the address to the account's suppression list. Idempotent: a repeat is a success that
@@ -27,7 +27,7 @@ export async function unsubscribe(
   req: UnsubscribeRequest,
 ): Promise<{ email: string; account_id: string; already_unsubscribed: boolean }> {
   const email = normalizeEmail(req.email);
-  if (!UUID.test(req.accountId)) throw new AppError("BAD_REQUEST", "account_id: must be an account id (UUID)", "account_id");
+  if (!isUuid(req.accountId)) throw new AppError("BAD_REQUEST", "account_id: must be an account id (UUID)", "account_id");
   if (!isValidUnsubscribeToken(secrets, email, req.accountId, req.token, req.keyId)) {
     throw new AppError("BAD_REQUEST", "token: is not valid for this email address and account", "token");
   }

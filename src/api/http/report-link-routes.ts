@@ -6,11 +6,10 @@ import { escapeHtml } from "../../render/escape-html.js";
 import { verifyReportLink } from "../../report-links/signed-link.js";
 import { REPORT_CSP } from "../../render/report-html.js";
 import { renderPage, setPublicPageHeaders } from "./page-layout.js";
+import { isUuid } from "../../validation/uuid.js";
 
 /** Presigned storage URLs live this long; the signed /r/ link is what lasts (REPORT_LINK_TTL_DAYS). */
 export const PRESIGNED_URL_SECONDS = 300;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const queryText = (v: unknown): string => (typeof v === "string" ? v : "");
 
@@ -33,7 +32,7 @@ export function reportLinkRoutes(deps: AppDeps): Router {
       const id = req.params.id;
       const verdict = verifyReportLink(secrets, id, { exp: queryText(req.query.exp), sig: queryText(req.query.sig), kid: queryText(req.query.kid) });
       if (verdict === "expired") return refuse(res, 403, "Link expired", "This report link has expired. Ask the sender for a fresh copy.");
-      if (verdict !== "ok" || !UUID.test(id)) return refuse(res, 403, "Invalid link", "This report link is not valid. Please use the full link from the email.");
+      if (verdict !== "ok" || !isUuid(id)) return refuse(res, 403, "Invalid link", "This report link is not valid. Please use the full link from the email.");
       const report = await withSystem(deps.db, (trx) =>
         trx.selectFrom("report_runs").select(["pdf_key", "html_key", "report_type", "created_at"]).where("id", "=", id).executeTakeFirst(),
       );
