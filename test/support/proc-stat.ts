@@ -49,3 +49,84 @@ export function isChromiumRenderer(pid: number): boolean {
     return false;
   }
 }
+
+/** Each process's children, by parent pid. */
+export function childrenByParent(procs: readonly ProcStat[]): Map<number, ProcStat[]> {
+  const byParent = new Map<number, ProcStat[]>();
+  for (const p of procs) {
+    const siblings = byParent.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else byParent.set(p.ppid, [p]);
+  }
+  return byParent;
+}
+
+/** One process's share of a sampled window. */
+export interface SampledCpu<K> {
+  kind: K;
+  /** Clock ticks spent between its first sample (0 if it started after sampling began) and its last. */
+  used: number;
+  /** Clock ticks of its whole life, as of its last sample. */
+  total: number;
+}
+
+/**
+ * Samples /proc every `intervalMs` and keeps, for every process `classify` gives a kind, its CPU
+ * time at its first and last sample: a process running at the first sample counts from there, one
+ * started later from zero, and one that exits loses at most its last interval. `prepare` runs
+ * before each scan (an awaited lookup, such as a database's backend pids); the scan itself is
+ * synchronous, so `scanMicros` is this process's CPU for scanning alone.
+ */
+export function startCpuSampler<K>(options: {
+  intervalMs: number;
+  prepare?: () => Promise<void>;
+  classify: (procs: readonly ProcStat[], byParent: Map<number, ProcStat[]>) => Map<number, K>;
+}) {
+  const first = new Map<number, number>();
+  const last = new Map<number, { kind: K; cpu: number }>();
+  let started = false;
+  let scanMicros = 0;
+
+  const sample = async () => {
+    await options.prepare?.();
+    const before = process.cpuUsage();
+    const procs = allProcesses();
+    const kinds = options.classify(procs, childrenByParent(procs));
+    for (const p of procs) {
+      const kind = kinds.get(p.pid);
+      if (kind === undefined) continue;
+      if (!first.has(p.pid)) first.set(p.pid, started ? 0 : p.cpu);
+      last.set(p.pid, { kind, cpu: p.cpu });
+    }
+    const spent = process.cpuUsage(before);
+    scanMicros += spent.user + spent.system;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let sampling: Promise<void> | undefined;
+  const ready = sample().then(() => {
+    started = true;
+    timer = setInterval(() => {
+      sampling ??= sample().finally(() => (sampling = undefined));
+    }, options.intervalMs);
+  });
+
+  return {
+    ready,
+    /**
+     * Stops, after one last sample unless the window already ended (its processes have exited,
+     * and a sample now would only add the machine's shared processes' time since); every
+     * classified process's share.
+     */
+    async stop(options: { lastSample: boolean }): Promise<SampledCpu<K>[]> {
+      await ready;
+      clearInterval(timer);
+      await sampling;
+      if (options.lastSample) await sample();
+      return [...last].map(([pid, { kind, cpu }]) => ({ kind, used: cpu - (first.get(pid) ?? 0), total: cpu }));
+    },
+    get scanMicros() {
+      return scanMicros;
+    },
+  };
+}

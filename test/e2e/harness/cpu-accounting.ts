@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
 import type { E2eSystem } from "./e2e-system.js";
-import { allProcesses, CLOCK_TICKS_PER_SECOND, isChromiumRenderer, readProcStat, type ProcStat } from "../../support/proc-stat.js";
+import { CLOCK_TICKS_PER_SECOND, isChromiumRenderer, readProcStat, startCpuSampler } from "../../support/proc-stat.js";
 
 /**
  * CPU seconds a scenario cost, per kind of process, read from /proc (user + system time): the
@@ -43,66 +43,48 @@ async function backendPids(db: Kysely<Database>, database: string): Promise<Set<
  */
 export function startCpuAccounting(system: E2eSystem, intervalMs = 250) {
   const databaseName = new URL(system.database.url).pathname.slice(1);
-  const first = new Map<number, number>();
-  const last = new Map<number, { kind: CpuKind | "tick"; cpu: number }>();
   const selfStart = readProcStat("self")!;
   let backends = new Set<number>();
-  let sampling: Promise<void> | undefined;
 
-  const sample = async () => {
-    backends = await backendPids(system.db, databaseName).catch(() => backends);
-    const procs = allProcesses();
-    const byParent = new Map<number, ProcStat[]>();
-    for (const p of procs) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
-    const workerPids = new Set(system.workers.slots.flatMap((s) => s.history.map((h) => h.pid)));
-    const tickPids = new Set(system.ticks.launches.map((t) => t.process.pid));
-    const kindOf = new Map<number, CpuKind | "tick">();
-    for (const p of procs) {
-      if (workerPids.has(p.pid)) {
-        kindOf.set(p.pid, "worker_node");
-        const stack = [...(byParent.get(p.pid) ?? [])];
-        while (stack.length) {
-          const c = stack.pop()!;
-          kindOf.set(c.pid, isChromiumRenderer(c.pid) ? "chromium_renderers" : "chromium_other");
-          stack.push(...(byParent.get(c.pid) ?? []));
-        }
-      } else if (system.api && p.pid === system.api.pid) kindOf.set(p.pid, "api");
-      else if (tickPids.has(p.pid)) kindOf.set(p.pid, "tick");
-      else if (p.comm === "beam.smp") kindOf.set(p.pid, "rabbitmq");
-      else if (p.comm === "postgres" || p.comm.startsWith("postgres")) kindOf.set(p.pid, backends.has(p.pid) ? "postgres_backends" : "postgres_shared");
-    }
-    for (const p of procs) {
-      const kind = kindOf.get(p.pid);
-      if (!kind) continue;
-      if (!first.has(p.pid)) first.set(p.pid, started ? 0 : p.cpu);
-      last.set(p.pid, { kind, cpu: p.cpu });
-    }
-  };
-
-  let started = false;
-  let timer: NodeJS.Timeout | undefined;
-  const ready = sample().then(() => {
-    started = true;
-    timer = setInterval(() => {
-      sampling ??= sample().finally(() => (sampling = undefined));
-    }, intervalMs);
+  const sampler = startCpuSampler<CpuKind | "tick">({
+    intervalMs,
+    async prepare() {
+      backends = await backendPids(system.db, databaseName).catch(() => backends);
+    },
+    classify(procs, byParent) {
+      const workerPids = new Set(system.workers.slots.flatMap((s) => s.history.map((h) => h.pid)));
+      const tickPids = new Set(system.ticks.launches.map((t) => t.process.pid));
+      const kindOf = new Map<number, CpuKind | "tick">();
+      for (const p of procs) {
+        if (workerPids.has(p.pid)) {
+          kindOf.set(p.pid, "worker_node");
+          const stack = [...(byParent.get(p.pid) ?? [])];
+          while (stack.length) {
+            const c = stack.pop()!;
+            kindOf.set(c.pid, isChromiumRenderer(c.pid) ? "chromium_renderers" : "chromium_other");
+            stack.push(...(byParent.get(c.pid) ?? []));
+          }
+        } else if (system.api && p.pid === system.api.pid) kindOf.set(p.pid, "api");
+        else if (tickPids.has(p.pid)) kindOf.set(p.pid, "tick");
+        else if (p.comm === "beam.smp") kindOf.set(p.pid, "rabbitmq");
+        else if (p.comm === "postgres" || p.comm.startsWith("postgres")) kindOf.set(p.pid, backends.has(p.pid) ? "postgres_backends" : "postgres_shared");
+      }
+      return kindOf;
+    },
   });
 
   return {
-    ready,
+    ready: sampler.ready,
     /** Call after every process of the scenario has exited. */
     async finish(): Promise<CpuBreakdown> {
-      await ready;
-      clearInterval(timer);
-      await sampling;
+      const shares = await sampler.stop({ lastSample: false });
       const seconds = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<CpuKind, number>;
       let sampledChildren = 0;
-      for (const [pid, { kind, cpu }] of last) {
-        const used = (cpu - (first.get(pid) ?? 0)) / CLOCK_TICKS_PER_SECOND;
+      for (const { kind, used, total } of shares) {
         if (kind === "tick") continue;
-        seconds[kind] += used;
+        seconds[kind] += used / CLOCK_TICKS_PER_SECOND;
         // What this process reaps is each child's whole life, startup included.
-        if (kind === "worker_node" || kind === "api" || kind.startsWith("chromium")) sampledChildren += cpu / CLOCK_TICKS_PER_SECOND;
+        if (kind === "worker_node" || kind === "api" || kind.startsWith("chromium")) sampledChildren += total / CLOCK_TICKS_PER_SECOND;
       }
       const self = readProcStat("self")!;
       seconds.harness_s3_smtp = (self.cpu - selfStart.cpu) / CLOCK_TICKS_PER_SECOND;
