@@ -6,7 +6,7 @@ import { isDatabaseUnreachable, retryWhileDatabaseUnreachable } from "../db/data
 import { withWorkerSession, withWorkerTenant, type Tx } from "../db/tenant.js";
 import { composeReportEmail } from "../email/compose-report-email.js";
 import { classifySmtpError } from "../email/classify-smtp-error.js";
-import type { MailTransport, SendResult } from "../email/mail-transport.js";
+import type { HeldMessage, MailTransport, SendResult } from "../email/mail-transport.js";
 import type { Logger } from "../log/logger.js";
 import type { ReportJob } from "../queue/report-job.js";
 import { reportLinkExpiry, signReportLink } from "../report-links/signed-link.js";
@@ -131,31 +131,7 @@ export async function deliverReport(
           if (!claimed) return undefined;
           const claimedAt = performance.now();
           try {
-            let sent: SendResult;
-            try {
-              sent = await timings.time("email_send", () => held.finish());
-            } catch (error) {
-              const failure = classifySmtpError(error);
-              logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
-              const write = async (trx: Tx) => {
-                await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
-                if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
-              };
-              await timings.time("email_record", () =>
-                recordOutcome(
-                  () => withWorkerTenant(session, job.account_id, write),
-                  () => withWorkerTenant(db, job.account_id, write),
-                ),
-              );
-              return failure.transient ? "deferred" : "failed";
-            }
-            await timings.time("email_record", () =>
-              recordOutcome(
-                () => recordSent(session, claimed, sent),
-                () => withWorkerTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent)),
-              ),
-            );
-            return "sent";
+            return await endAndRecord({ db, session, job, recipient, claimed, held, logger, timings });
           } finally {
             timings.record("email_window", performance.now() - claimedAt);
           }
@@ -170,6 +146,50 @@ export async function deliverReport(
     }
   }
   return summarize(db, job, context.suppressed, outcomes, now);
+}
+
+/**
+ * A claimed recipient's message: its end goes to the relay, and the relay's answer is recorded,
+ * on the claim's own session first (one statement), on fresh connections if that session went
+ * with the database. A failure is recorded as such; a hard bounce also suppresses the address.
+ */
+async function endAndRecord(args: {
+  db: Kysely<Database>;
+  session: Kysely<Database>;
+  job: ReportJob;
+  recipient: string;
+  /** The claimed email_log row's id. */
+  claimed: string;
+  held: HeldMessage;
+  logger: Logger;
+  timings: JobTimings;
+}): Promise<"sent" | "failed" | "deferred"> {
+  const { db, session, job, recipient, claimed, held, logger, timings } = args;
+  let sent: SendResult;
+  try {
+    sent = await timings.time("email_send", () => held.finish());
+  } catch (error) {
+    const failure = classifySmtpError(error);
+    logger.warn({ runId: job.run_id, code: failure.code, transient: failure.transient, bounce: failure.bounce, err: failure.message }, "send failed");
+    const write = async (trx: Tx) => {
+      await recordFailed(trx, claimed, { code: failure.code ?? null, error: failure.message, retryable: failure.transient });
+      if (failure.bounce) await addSuppression(trx, job.account_id, recipient, "bounce");
+    };
+    await timings.time("email_record", () =>
+      recordOutcome(
+        () => withWorkerTenant(session, job.account_id, write),
+        () => withWorkerTenant(db, job.account_id, write),
+      ),
+    );
+    return failure.transient ? "deferred" : "failed";
+  }
+  await timings.time("email_record", () =>
+    recordOutcome(
+      () => recordSent(session, claimed, sent),
+      () => withWorkerTenant(db, job.account_id, (trx) => recordSent(trx, claimed, sent)),
+    ),
+  );
+  return "sent";
 }
 
 /**
