@@ -1,106 +1,59 @@
 /**
  * bench:web — the web app's initial JavaScript (gzip) and the time from navigation to an
  * interactive schedules list of 200 schedules in headless Chromium, against a reference page that
- * renders the same list from the same API with no framework (plain DOM, one fetch). Both pages are
- * served by the same api process, signed in with the same session cookie, measured alternately.
+ * renders the same list from the same API with no framework (plain DOM, one fetch; see
+ * support/web-reference-page.ts). Both pages are served by the same api process, its own (see
+ * support/web-server-process.ts), signed in with the same session cookie, measured alternately.
  *   npx tsx bench/web.ts [--runs 7]
  * Prints one final JSON line.
  */
+import { spawn } from "node:child_process";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import express from "express";
-import pino from "pino";
 import { chromium } from "playwright-core";
 import { createAccount } from "../src/accounts/account.repository.js";
-import { REPORT_SECTIONS, REPORT_TYPES } from "../src/figures/report-types.js";
 import { buildWebApp } from "../src/api/http/build-web-app.js";
-import { createApiApp, listen } from "../src/api/server.js";
-import { parseEnv } from "../src/config/env.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { intFlag } from "./support/int-flag.js";
 
 const runs = intFlag("runs", 7);
 const ROWS = 200;
 
-/**
- * The reference renders the same list as the app's page, with no framework: the same eight
- * columns with the same words (cadence in words, area, last run with its relative time, next run
- * in the schedule's zone with the viewer's time on hover), the same links and switches, under the
- * app's own stylesheet, from one fetch of the same procedure. A reference with fewer columns or
- * no styles would measure a smaller page, not the framework.
- */
-function referenceHtml(stylesheet: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>reference</title><link rel="stylesheet" href="${stylesheet}"></head>
-<body><main id="main"><h1>Schedules</h1><div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Report</th><th scope="col">Area</th>
-<th scope="col">Cadence</th><th scope="col">Recipients</th><th scope="col">Active</th><th scope="col">Last run</th><th scope="col">Next run</th></tr></thead>
-<tbody id="rows"></tbody></table></div></main><script src="/bench-reference.js"></script></body></html>`;
+/** The api (with the reference page) in its own process, see support/web-server-process.ts. */
+function startServer(databaseUrl: string, webDir: string, stylesheet: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/web-server-process.ts", databaseUrl, webDir, stylesheet, String(ROWS)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      const url = /ready (\S+)/.exec(d.toString())?.[1];
+      if (url)
+        resolve({
+          url,
+          stop: () => {
+            child.kill("SIGTERM");
+            return exited;
+          },
+        });
+    });
+    child.once("exit", (code) => reject(new Error(`bench:web: the server exited with ${code}`)));
+  });
 }
 
-const REFERENCE_JS = `
-const LABELS = ${JSON.stringify(Object.fromEntries(REPORT_TYPES.map((t) => [t, REPORT_SECTIONS[t].title])))};
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const pad = (n) => String(n).padStart(2, "0");
-const ordinal = (n) => (n % 100 >= 11 && n % 100 <= 13 ? n + "th" : n + (["th", "st", "nd", "rd"][n % 10] || "th"));
-function cadence(s) {
-  const at = "at " + pad(s.send_hour) + ":" + pad(s.send_minute) + ", " + s.timezone;
-  if (s.cadence === "weekly") return WEEKDAYS[s.weekly_dow || 0] + "s " + at;
-  if (s.cadence === "monthly") return "Monthly on " + (s.monthly_dom === 31 ? "the last day" : "the " + ordinal(s.monthly_dom || 1)) + " " + at;
-  return "Daily " + at;
-}
-const formats = new Map();
-function inZone(iso, timeZone) {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
-    formats.set(timeZone, f);
-  }
-  return f.format(new Date(iso));
-}
-const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-function relativeTime(iso) {
-  const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
-  for (const [unit, size] of [["day", 86400], ["hour", 3600], ["minute", 60]]) if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
-  return relative.format(seconds, "second");
-}
-function el(tag, text, attrs) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (attrs) for (const k in attrs) e.setAttribute(k, attrs[k]);
-  return e;
-}
-const input = encodeURIComponent(JSON.stringify({ status: "all", limit: ${ROWS} }));
-fetch("/trpc/schedules.list?input=" + input).then((r) => r.json()).then((body) => {
-  const tbody = document.getElementById("rows");
-  for (const s of body.result.data.schedules) {
-    const tr = el("tr");
-    const name = el("td");
-    name.append(el("a", s.name, { href: "/schedules/" + s.id }), el("br"), el("a", "Runs", { href: "/schedules/" + s.id + "/runs", class: "small" }));
-    tr.append(name, el("td", LABELS[s.report_type] || s.report_type), el("td", [s.city, s.zip_codes.join(", ")].filter(Boolean).join(" · ")), el("td", cadence(s)), el("td", String(s.recipients.length)));
-    const cell = el("td");
-    const b = el("button", s.active ? "Active" : "Paused", { type: "button", role: "switch", class: "switch " + (s.active ? "on" : "off"), "aria-checked": String(s.active), "aria-label": "Active: " + s.name });
-    b.addEventListener("click", () => {
-      const on = b.getAttribute("aria-checked") !== "true";
-      b.setAttribute("aria-checked", String(on)); b.className = "switch " + (on ? "on" : "off"); b.textContent = on ? "Active" : "Paused";
-    });
-    cell.append(b);
-    const last = el("td");
-    if (!s.last_run) last.textContent = "Never";
-    else {
-      const at = s.last_run.finished_at || s.last_run.scheduled_for;
-      last.append(el("span", s.last_run.status, { class: "status status-" + s.last_run.status }));
-      if (s.last_run.kind !== "scheduled") last.append(el("span", " (" + s.last_run.kind + ")", { class: "hint" }));
-      last.append(el("br"), el("span", relativeTime(at), { title: "Your time: " + inZone(at, viewerZone) + " (" + viewerZone + ")" }));
-    }
-    const next = el("td");
-    if (s.next_run_at && s.active) next.append(el("span", inZone(s.next_run_at, s.timezone), { title: "Your time: " + inZone(s.next_run_at, viewerZone) + " (" + viewerZone + ")" }));
-    else next.textContent = "\u2014";
-    tr.append(cell, last, next);
-    tbody.append(tr);
-  }
-});`;
+/**
+ * Run in each page before its own scripts. A string, not a function: tsx would wrap a function's
+ * inner functions in a helper the page does not have.
+ */
+const INTERACTIVE_PROBE = `(() => {
+  const poll = () => {
+    if (document.querySelectorAll('tbody tr [role="switch"]').length >= ${ROWS}) setTimeout(() => console.debug("bench:web interactive " + performance.now()));
+    else requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+})();`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -134,13 +87,7 @@ try {
     )
     .execute();
 
-  const env = parseEnv({ UNSUBSCRIBE_SECRET: "bench-web-unsubscribe-secret-0123456789", REPORT_LINK_SECRET: "bench-web-report-link-secret-0123456789", LOG_LEVEL: "silent" });
-  // The reference pages go in front of the API app, whose last handler answers every other path 404.
-  const app = express();
-  app.get("/bench-reference", (_req, res) => res.type("html").send(referenceHtml(stylesheet)));
-  app.get("/bench-reference.js", (_req, res) => res.type("js").send(REFERENCE_JS));
-  app.use(createApiApp({ env, db: db.handle.db, logger: pino({ level: "silent" }), webAppDir: webDir }));
-  const server = await listen(app, 0, "127.0.0.1");
+  const server = await startServer(db.url, webDir, stylesheet);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
   try {
     const signIn = await fetch(`${server.url}/auth/session`, {
@@ -150,14 +97,21 @@ try {
     });
     const cookie = /mr_session=([^;]+)/.exec(signIn.headers.get("set-cookie") ?? "")![1]!;
 
-    /** Navigation start to the moment all rows are in the DOM with their switches (handlers attached). */
+    /**
+     * Navigation start to the first moment after a frame with all rows in the DOM with their
+     * switches (handlers attached) has been laid out and painted. The page times itself, from a
+     * script run before any of its own, and says so on the console: waiting with Playwright's
+     * waitForFunction compiled Playwright's injected script in the page, 10-40 ms of main-thread
+     * work that fell across the app's responses and first script, and added a round trip.
+     */
     async function timeToInteractive(url: string): Promise<number> {
       const context = await browser.newContext();
       await context.addCookies([{ name: "mr_session", value: cookie, url: server.url }]);
       const page = await context.newPage();
+      await page.addInitScript(INTERACTIVE_PROBE);
+      const interactive = page.waitForEvent("console", { predicate: (m) => m.text().startsWith("bench:web interactive "), timeout: 60_000 });
       await page.goto(url, { waitUntil: "commit" });
-      await page.waitForFunction((n) => document.querySelectorAll('tbody tr [role="switch"]').length >= n, ROWS, { polling: "raf", timeout: 60_000 });
-      const ms = await page.evaluate(() => performance.now());
+      const ms = Number((await interactive).text().split(" ").at(-1));
       await page.getByRole("switch").first().click();
       await context.close();
       return ms;
@@ -190,7 +144,7 @@ try {
     console.log(JSON.stringify(result));
   } finally {
     await browser.close();
-    await server.close(1_000);
+    await server.stop();
   }
 } finally {
   await rm(webDir, { recursive: true, force: true });
