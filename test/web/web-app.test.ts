@@ -278,6 +278,9 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await page.waitForURL(`${base}/schedules/${scheduleId}`);
     await page.getByLabel("Name").waitFor();
     expect(await page.getByLabel("Name").inputValue()).toBe("Harbor weekly");
+    // A client-side navigation moves focus to the new page's heading (the page a document loads
+    // at leaves it where the browser starts).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), POLL).toBe("H1");
     await axe(page, "edit-schedule");
     const sent = page.waitForRequest((r) => r.url().includes("/trpc/schedules.update"));
     await page.getByLabel("Name").fill("Harbor Monday");

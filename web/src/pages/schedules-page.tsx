@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Link } from "wouter";
 import { describeError, trpcClient, useTRPC } from "../api.js";
 import { ErrorText, Page } from "../components/page.js";
-import { RowLink } from "../components/row-link.js";
+import { rowLink } from "../components/row-link.js";
 import { REPORT_TYPE_LABELS } from "../report-type-labels.js";
 import { cadenceInWords, inViewerZone, inZone, relativeTime } from "../schedule-words.js";
 import { useDebounced } from "../use-debounced.js";
@@ -111,11 +111,9 @@ export function SchedulesPage() {
                 return (
                   <tr key={s.id} data-schedule-id={s.id}>
                     <td>
-                      <RowLink href={`/schedules/${s.id}`}>{s.name}</RowLink>
+                      {rowLink(`/schedules/${s.id}`, s.name)}
                       <br />
-                      <RowLink href={`/schedules/${s.id}/runs`} className="small">
-                        Runs
-                      </RowLink>
+                      {rowLink(`/schedules/${s.id}/runs`, "Runs", "small")}
                     </td>
                     <td>{REPORT_TYPE_LABELS[s.report_type as keyof typeof REPORT_TYPE_LABELS] ?? s.report_type}</td>
                     <td>{[s.city, s.zip_codes.join(", ")].filter(Boolean).join(" · ")}</td>
@@ -133,9 +131,7 @@ export function SchedulesPage() {
                         {active ? "Active" : "Paused"}
                       </button>
                     </td>
-                    <td>
-                      <LastRun run={s.last_run} />
-                    </td>
+                    <td>{lastRun(s.last_run)}</td>
                     <td>
                       {s.next_run_at && active ? (
                         <span title={inViewerZone(s.next_run_at)}>{inZone(s.next_run_at, s.timezone)}</span>
@@ -159,17 +155,22 @@ export function SchedulesPage() {
   );
 }
 
-/** The newest run's status (as text, coloured too) and when it finished, or was due if still going. */
-function LastRun(props: { run: { kind: string; status: string; scheduled_for: string; finished_at: string | null } | null }) {
-  const r = props.run;
-  if (!r) return <>Never</>;
+/**
+ * The newest run's status (as text, coloured too) and when it finished, or was due if still going.
+ * A plain function, as rowLink is, not a component: 200 rows of component fibers were a good part
+ * of the list's first render.
+ */
+function lastRun(r: { kind: string; status: string; scheduled_for: string; finished_at: string | null } | null) {
+  if (!r) return "Never";
   const at = r.finished_at ?? r.scheduled_for;
-  return (
-    <>
-      <span className={`status status-${r.status}`}>{r.status}</span>
-      {r.kind === "scheduled" ? null : <span className="hint"> ({r.kind})</span>}
-      <br />
-      <span title={inViewerZone(at)}>{relativeTime(at)}</span>
-    </>
-  );
+  return [
+    <span key="status" className={`status status-${r.status}`}>
+      {r.status}
+    </span>,
+    r.kind === "scheduled" ? null : <span key="kind" className="hint">{` (${r.kind})`}</span>,
+    <br key="br" />,
+    <span key="at" title={inViewerZone(at)}>
+      {relativeTime(at)}
+    </span>,
+  ];
 }
