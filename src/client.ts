@@ -1,5 +1,5 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { MAX_BATCH_ITEMS } from "./api/api-limits.js";
+import { MAX_BATCH_ITEMS } from "./api/batch-limit.js";
 import type { AppRouter } from "./api/router.js";
 
 export type { AppRouter };

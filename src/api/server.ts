@@ -8,7 +8,8 @@ import { createApiKeyAuthenticator } from "../accounts/api-key-authenticator.js"
 import type { AppDeps } from "./app-deps.js";
 import { DatabaseBusyError, type PoolHealth } from "../db/pool-health.js";
 import { createApiMetrics, type ApiMetrics } from "../metrics/api-metrics.js";
-import { DEFAULT_API_LIMITS, MAX_BATCH_ITEMS, type ApiLimits } from "./api-limits.js";
+import { MAX_BATCH_ITEMS } from "./batch-limit.js";
+import { DEFAULT_API_LIMITS, type ApiLimits } from "../config/api-limits.js";
 import { bearerKey, createContextFromRequest } from "./context.js";
 import { boundedBody } from "./http/bounded-body.js";
 import { reportLinkRoutes } from "./http/report-link-routes.js";

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { KeyRing } from "../signing/key-ring.js";
-import { DEFAULT_API_LIMITS, type ApiLimits } from "../api/api-limits.js";
+import { DEFAULT_API_LIMITS, type ApiLimits } from "./api-limits.js";
 import { DATABASE_DEFAULTS } from "../db/pool-settings.js";
 
 /**
@@ -256,7 +256,7 @@ export function publicBaseUrl(env: Env): string {
 /** Every variable the processes read; deployment checks compare manifests against this list. */
 export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof Env)[];
 
-/** The API's limits as configured (src/api/api-limits.ts says what each one does). */
+/** The API's limits as configured (src/config/api-limits.ts says what each one does). */
 export function apiLimitsFromEnv(env: Env): ApiLimits {
   return {
     ...DEFAULT_API_LIMITS,
