@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { KeyRing } from "../signing/key-ring.js";
 import { DEFAULT_API_LIMITS, type ApiLimits } from "./api-limits.js";
-import { DATABASE_DEFAULTS } from "../db/pool-settings.js";
+import { DATABASE_DEFAULTS } from "./pool-settings.js";
 
 /**
  * Every setting the processes read, parsed once. In development an unset backing service means

@@ -5,7 +5,7 @@ import pg from "pg";
 import type { Database } from "./database.js";
 import { deferBegin } from "./deferred-begin.js";
 import { watchPool, type PoolHealth } from "./pool-health.js";
-import { DATABASE_DEFAULTS } from "./pool-settings.js";
+import { DATABASE_DEFAULTS } from "../config/pool-settings.js";
 
 /**
  * One handle over either real Postgres or the embedded PGlite. Everything above this file talks to
