@@ -1,6 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { Cadence, EmailStatus, ReportRunStatus, RunKind, RunStatus } from "./enums.js";
-import type { SessionsTable } from "../sessions/sessions.table.js";
 
 /** Kysely's view of the tables in migrations/. Timestamps come back as Date from both drivers. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -109,6 +108,19 @@ export interface EmailSuppressionsTable {
   email: string;
   reason: string | null;
   created_at: CreatedAt;
+}
+
+/** One row per signed-in browser (src/sessions/session.repository.ts). */
+export interface SessionsTable {
+  id: Generated<string>;
+  account_id: string;
+  api_key_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  idle_expires_at: ColumnType<Date, Date | string, Date | string>;
+  expires_at: ColumnType<Date, Date | string, never>;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface Database {
