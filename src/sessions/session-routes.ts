@@ -1,15 +1,23 @@
 import express, { Router } from "express";
-import type { AppDeps } from "../api/app-deps.js";
+import type { Kysely } from "kysely";
+import type { Env } from "../config/env.js";
+import type { Database } from "../db/database.js";
 import { isOwnOrigin } from "./request-origin.js";
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "./session-cookie.js";
 import { endSession, findSessionAccount, startSession } from "./session.repository.js";
+
+/** Only what these routes read, so that sessions/ need not know the API's AppDeps. */
+export interface SessionRouteDeps {
+  env: Env;
+  db: Kysely<Database>;
+}
 
 /**
  * `/auth/session`: sign in with an API key (POST), ask who is signed in (GET), sign out (DELETE).
  * The key is read from the JSON body only — never a query string, which proxies log — and is
  * never stored or echoed; the browser keeps only the random session id in its cookie.
  */
-export function sessionRoutes(deps: AppDeps): Router {
+export function sessionRoutes(deps: SessionRouteDeps): Router {
   const routes = Router();
   const { env, db } = deps;
   routes.use("/auth/session", (req, res, next) => {
