@@ -104,23 +104,6 @@ export function formatDateRange(start: Date, endExclusive: Date, timezone: strin
   return formatDayRange(localDay(start), localDay(new Date(endExclusive.getTime() - 1)));
 }
 
-/** One per zone: luxon's "ZZZZ" builds a new Intl.DateTimeFormat for every date it formats. */
-const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
-
-function shortZoneName(instant: Date, timezone: string): string {
-  let format = zoneNameFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "short" });
-    zoneNameFormats.set(timezone, format);
-  }
-  return format.formatToParts(instant).find((part) => part.type === "timeZoneName")?.value ?? "";
-}
-
-/** "April 7, 2025, 9:00 AM PDT" in the schedule's zone. */
-export function formatInstant(instant: Date, timezone: string): string {
-  return `${DateTime.fromJSDate(instant, { zone: timezone }).toFormat("LLLL d, yyyy, h:mm a")} ${shortZoneName(instant, timezone)}`;
-}
-
 /** "Apr 7, 2025 00:00 (America/Los_Angeles, UTC−7)" for the methodology's exact bounds. */
 export function formatBoundary(instant: Date, timezone: string): string {
   const local = DateTime.fromJSDate(instant, { zone: timezone });

@@ -9,11 +9,11 @@ import {
   formatChange,
   formatCount,
   formatDayRange,
-  formatInstant,
   formatMetric,
   formatRatio,
   MISSING,
 } from "./format-figures.js";
+import { formatInstant } from "../time/format-instant.js";
 import { html, SafeHtml } from "./html-template.js";
 import { reportStyles, type PaperSize } from "./report-styles.js";
 import { closePriceHistogram, medianPriceByZipChart, weeklyActivityChart } from "./svg-charts.js";
