@@ -5,19 +5,24 @@ import { withTenant } from "../db/tenant.js";
 import { AppError } from "../errors/app-error.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { DEFAULT_ACCOUNT_QUOTAS, checkManualRunLimits, lockAccountQuotas, type AccountQuotas } from "../quotas/account-quotas.js";
+import { formatInstantNamingZone } from "../time/format-instant.js";
 import { publishRuns } from "./publish-runs.js";
 import { insertManualRun } from "./run-lifecycle.js";
 
-/** A second manual run of one schedule within a minute (the API answers CONFLICT). */
+/**
+ * A second manual run of one schedule within a minute (the API answers CONFLICT). The earlier
+ * run's time is given in the schedule's zone, named, as its owner reads its send times.
+ */
 export class RunConflictError extends AppError {
   constructor(
     readonly scheduleId: string,
     readonly lastRunAt: Date,
+    readonly timezone: string,
     readonly retryAfterSeconds: number,
   ) {
     super(
       "CONFLICT",
-      `schedule ${scheduleId} was already run manually at ${lastRunAt.toISOString()}; ` +
+      `schedule ${scheduleId} was already run manually at ${formatInstantNamingZone(lastRunAt, timezone)}; ` +
         `a schedule can be run manually once a minute (try again in ${retryAfterSeconds} s)`,
     );
     this.name = "RunConflictError";
@@ -86,7 +91,7 @@ export async function createManualRun(
         .executeTakeFirst();
       if (recent) {
         const wait = Math.max(1, Math.ceil(MANUAL_RUN_INTERVAL_SECONDS - Number(recent.age_seconds)));
-        throw new RunConflictError(scheduleId, recent.created_at, wait);
+        throw new RunConflictError(scheduleId, recent.created_at, schedule.timezone, wait);
       }
     }
     await checkManualRunLimits(trx, quotas, { scheduleId, kind, recipients: (recipients ?? schedule.recipients).length });

@@ -17,3 +17,11 @@ export function formatInstant(instant: Date, timezone: string): string {
   return `${DateTime.fromJSDate(instant, { zone: timezone }).toFormat("LLLL d, yyyy, h:mm a")} ${shortZoneName(instant, timezone)}`;
 }
 
+/**
+ * "April 7, 2025, 9:00 AM PDT (America/Los_Angeles)": for messages read without the schedule at
+ * hand, where an abbreviation alone is ambiguous (CST is three zones) or only an offset ("GMT+2").
+ */
+export function formatInstantNamingZone(instant: Date, timezone: string): string {
+  const formatted = formatInstant(instant, timezone);
+  return formatted.endsWith(` ${timezone}`) ? formatted : `${formatted} (${timezone})`;
+}

@@ -188,14 +188,17 @@ describe.skipIf(!up)("REST /v1 on the tRPC procedures (real server, real Postgre
     expect((await call("GET", "/v1/schedules", { key: b })).body.schedules.map((x: { id: string }) => x.id)).not.toContain(s.id);
   });
 
-  it("run-now and send-test answer 202 with the run; a second run-now within the minute is 409", async () => {
-    const s = (await call("POST", "/v1/schedules", { body: SEED_CREATE_BODY })).body;
+  it("run-now and send-test answer 202 with the run; a second run-now within the minute is 409, naming the schedule's zone", async () => {
+    const s = (await call("POST", "/v1/schedules", { body: { ...SEED_CREATE_BODY, timezone: "America/Chicago" } })).body;
     const run = await call("POST", `/v1/schedules/${s.id}/run-now`);
     expect(run.status).toBe(202);
     expect(run.body).toMatchObject({ schedule_id: s.id, kind: "manual" });
     const again = await call("POST", `/v1/schedules/${s.id}/run-now`);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("CONFLICT");
+    expect(again.body.message).toMatch(
+      /^schedule \S+ was already run manually at \w+ \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M C[SD]T \(America\/Chicago\); a schedule can be run manually once a minute \(try again in \d+ s\)$/,
+    );
     const test = await call("POST", `/v1/schedules/${s.id}/send-test`, { body: { to: ["Client@Example.com"] } });
     expect(test.status).toBe(202);
     expect(test.body).toMatchObject({ schedule_id: s.id, kind: "test" });

@@ -34,9 +34,9 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
   });
   const api = useTestApi({ deps: () => ({ queue, store }) });
 
-  it("runNow writes a manual run, publishes it, leaves next_run_at alone, and refuses a second call within a minute", async () => {
+  it("runNow writes a manual run, publishes it, leaves next_run_at alone, and refuses a second call within a minute, naming the schedule's zone", async () => {
     const client = api.accountA.client;
-    const s = await client.schedules.create.mutate(SEED_CREATE_BODY);
+    const s = await client.schedules.create.mutate({ ...SEED_CREATE_BODY, timezone: "America/New_York" });
     const run = await client.schedules.runNow.mutate({ id: s.id });
     expect(run).toMatchObject({ kind: "manual", status: "queued", schedule_id: s.id });
     expect((await client.schedules.get.query({ id: s.id })).next_run_at).toBe(s.next_run_at);
@@ -44,7 +44,10 @@ describe.skipIf(!up)("runNow, sendTest, reports, email.log and suppressions over
     expect(messages.map((m) => m.run_id)).toEqual([run.id]);
     expect((messages[0] as { params: { recipients: string[] } }).params.recipients).toEqual(["client@example.com"]);
 
-    await expect(client.schedules.runNow.mutate({ id: s.id })).rejects.toMatchObject({ data: { code: "CONFLICT", httpStatus: 409 } });
+    await expect(client.schedules.runNow.mutate({ id: s.id })).rejects.toMatchObject({
+      data: { code: "CONFLICT", httpStatus: 409 },
+      message: expect.stringMatching(/ was already run manually at \w+ \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T \(America\/New_York\); a schedule can be run manually once a minute /),
+    });
     await expect(api.accountB.client.schedules.runNow.mutate({ id: s.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
     const runs = await client.schedules.runs.query({ id: s.id });
     expect(runs.runs.map((r) => r.kind)).toEqual(["manual"]);

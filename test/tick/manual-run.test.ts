@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { DateTime } from "luxon";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInProcessQueue, type InProcessQueue } from "../../src/queue/in-process-queue.js";
 import type { ReportJob } from "../../src/queue/report-job.js";
@@ -63,11 +64,15 @@ describe.skipIf(!up)("manual and test runs (schedules.runNow)", () => {
     ]);
   });
 
-  it("refuses a second manual run of the same schedule within a minute", async () => {
-    await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
+  it("refuses a second manual run of the same schedule within a minute, naming the first's time in the schedule's zone", async () => {
+    const first = await createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
     const second = createManualRun(db(), queue, { accountId: account, scheduleId: schedule, kind: "manual" });
     await expect(second).rejects.toBeInstanceOf(RunConflictError);
-    await expect(second).rejects.toThrow(/once a minute/);
+    const local = DateTime.fromJSDate(first.created_at, { zone: "America/Los_Angeles" }).setLocale("en-US");
+    await expect(second).rejects.toThrow(
+      `was already run manually at ${local.toFormat("LLLL d, yyyy, h:mm a")} ${local.offsetNameShort} (America/Los_Angeles); ` +
+        "a schedule can be run manually once a minute",
+    );
     expect(await runsOf(db(), schedule)).toHaveLength(1);
 
     // Concurrent calls: exactly one wins.
