@@ -7,11 +7,12 @@ import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
 import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
-import { startWorker } from "../worker/start-worker.js";
+import { JOBS_PER_PRINT_SLOT, startWorker } from "../worker/start-worker.js";
 
 const HELP = `Usage: market-reports worker
 
-Consumes report jobs (prefetch = WORKER_CONCURRENCY, default 4): listing data → figures → HTML →
+Consumes report jobs, printing WORKER_CONCURRENCY (default 4) at once in Chromium and holding
+twice as many: listing data → figures → HTML →
 PDF (Chromium) → storage → email → final run status. Transient failures retry with backoff up to
 WORKER_MAX_ATTEMPTS (default 5), then dead-letter. Serves /healthz and /metrics on
 WORKER_HEALTH_PORT (default 9464). SIGTERM: stop taking jobs, finish the ones in hand, exit 0.`;
@@ -31,7 +32,9 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   const env = parseEnv();
   requireSigningSecrets(env);
   const logger = createLogger(env.LOG_LEVEL, "market-reports-worker");
-  const handle = await openDatabase(env, logger, { poolSize: env.WORKER_CONCURRENCY * 2 + 2, applicationName: "market-reports-worker" });
+  // A connection for each job held (each uses one at a time, a message being handed to the relay
+  // included), and two to spare: dead-lettered runs marked failed, the check that waits out an outage.
+  const handle = await openDatabase(env, logger, { poolSize: env.WORKER_CONCURRENCY * JOBS_PER_PRINT_SLOT + 2, applicationName: "market-reports-worker" });
   await assertLoginRoleFailsClosed(handle, logger);
   const queue = await createJobQueue(env, logger);
   const store = createObjectStore(env);

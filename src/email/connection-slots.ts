@@ -1,3 +1,4 @@
+import { createSlots } from "../concurrency/first-come-slots.js";
 import type { HeldMessage, MailSlot, OutgoingEmail, SendResult } from "./mail-transport.js";
 
 /**
@@ -6,25 +7,10 @@ import type { HeldMessage, MailSlot, OutgoingEmail, SendResult } from "./mail-tr
  * message it is given goes straight onto a free (or new) connection.
  */
 export function createConnectionSlots(places: number, hold: (message: OutgoingEmail) => HeldMessage) {
-  if (!Number.isInteger(places) || places < 1) throw new RangeError("places must be an integer of at least 1");
-  let free = places;
-  const waiting: (() => void)[] = [];
-
-  const take = (): Promise<void> => {
-    if (free > 0) {
-      free--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const give = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
-  };
+  const slots = createSlots(places);
 
   async function reserve(): Promise<MailSlot> {
-    await take();
+    await slots.take();
     let released = false;
     return {
       send: (message) => hold(message).finish(),
@@ -32,7 +18,7 @@ export function createConnectionSlots(places: number, hold: (message: OutgoingEm
       release() {
         if (released) return;
         released = true;
-        give();
+        slots.give();
       },
     };
   }

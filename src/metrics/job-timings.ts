@@ -11,6 +11,7 @@ export const JOB_STAGES = [
   "listings",
   "figures",
   "html",
+  /** A turn at Chromium (the worker holds twice as many jobs as it prints at once), then the print. */
   "pdf",
   /** The PDF and the HTML stored, side by side. */
   "upload",

@@ -6,6 +6,7 @@ import puppeteer, {
   type Browser,
   type CDPSession,
 } from "puppeteer-core";
+import { createSlots } from "../concurrency/first-come-slots.js";
 import type { Logger } from "../log/logger.js";
 import { chromiumLaunchOptions, type PaperFormat } from "./chromium-launch.js";
 import {
@@ -75,6 +76,12 @@ export interface BrowserPdfRendererOptions {
    * closed, not reused; each page still has a context of its own.
    */
   reusePages?: boolean;
+  /**
+   * Reports printed at once; more wait for a turn (their timeout starts with it). Unlimited by
+   * default. The worker holds more jobs than it prints at once, so that Chromium has the next
+   * report while others are uploaded and mailed, and this keeps the printing itself at its size.
+   */
+  concurrency?: number;
   defaultTimeoutMs?: number;
   logger?: Logger;
 }
@@ -106,6 +113,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   const warmPages = options.warmPages ?? 2;
   const reusePages = options.reusePages ?? true;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+  const printing = options.concurrency === undefined ? undefined : createSlots(options.concurrency);
   const logger = options.logger;
   if (!Number.isInteger(maxJobsPerBrowser) || maxJobsPerBrowser < 1) {
     throw new RangeError("maxJobsPerBrowser must be an integer of at least 1");
@@ -251,6 +259,16 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
     return openIsolatedPage(generation.browser, generation.session, generation.crashWatch);
   }
 
+  async function renderInTurn(html: string, renderOptions: RenderOptions = {}): Promise<Buffer> {
+    if (!printing) return render(html, renderOptions);
+    await printing.take();
+    try {
+      return await render(html, renderOptions);
+    } finally {
+      printing.give();
+    }
+  }
+
   async function render(html: string, renderOptions: RenderOptions = {}): Promise<Buffer> {
     if (typeof html !== "string" || html.length === 0) {
       throw new PdfRenderError("html must be a non-empty string", false);
@@ -356,7 +374,7 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   }
 
   return {
-    render,
+    render: renderInTurn,
     close,
     get restarts() {
       return Math.max(0, launches - 1);

@@ -14,6 +14,13 @@ import type { ObjectStore } from "../storage/object-store.js";
 import { handleReportJob, markRunDeadLettered, type JobResult } from "./handle-report-job.js";
 import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics.js";
 
+/**
+ * Jobs a worker holds per report it prints at once. A job spends about a quarter of its time
+ * outside Chromium (its run started, the PDF uploaded, the emails sent); holding a second job per
+ * print slot hands Chromium the next report meanwhile instead of letting it idle.
+ */
+export const JOBS_PER_PRINT_SLOT = 2;
+
 /** Longest a job is held while the database is unreachable; well inside the worker's drain on SIGTERM. */
 export const DATABASE_HOLD_MS = 30_000;
 
@@ -44,9 +51,9 @@ export interface RunningWorker {
  * Chromium is required in production; in development a machine without it still produces
  * reports, stored as HTML, after one clear warning.
  */
-export function choosePdfRenderer(env: Env, logger: Logger): PdfRenderer | undefined {
+export function choosePdfRenderer(env: Env, logger: Logger, concurrency: number): PdfRenderer | undefined {
   const executablePath = findChromium({ CHROMIUM_PATH: env.CHROMIUM_PATH, PATH: process.env.PATH });
-  if (executablePath) return createBrowserPdfRenderer({ executablePath, logger });
+  if (executablePath) return createBrowserPdfRenderer({ executablePath, logger, concurrency });
   if (env.ENVIRONMENT === "production") {
     throw new Error("Chromium not found: set CHROMIUM_PATH to the browser executable (required when ENVIRONMENT=production)");
   }
@@ -59,7 +66,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const metrics = options.metrics ?? createWorkerMetrics();
   const listings = options.listings ?? createListingSource(env);
   const mail = options.mail ?? createMailTransport(env, logger);
-  const pdf = options.pdf === null ? undefined : (options.pdf ?? choosePdfRenderer(env, logger));
+  const concurrency = options.concurrency ?? env.WORKER_CONCURRENCY;
+  const pdf = options.pdf === null ? undefined : (options.pdf ?? choosePdfRenderer(env, logger, concurrency));
   const ctx = { env, db, mail, listings, pdf, store, logger, metrics };
 
   const consumer = await queue.consume(
@@ -87,7 +95,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }
     },
     {
-      prefetch: options.concurrency ?? env.WORKER_CONCURRENCY,
+      prefetch: concurrency * JOBS_PER_PRINT_SLOT,
       maxAttempts: options.maxAttempts ?? env.WORKER_MAX_ATTEMPTS,
       onDeadLetter: async ({ job, reason, runId }) => {
         logger.warn({ runId, reason }, "job dead-lettered");
@@ -95,7 +103,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       },
     },
   );
-  logger.info({ concurrency: options.concurrency ?? env.WORKER_CONCURRENCY, pdf: Boolean(pdf), mail: mail.provider }, "worker consuming report jobs");
+  logger.info({ concurrency, jobsHeld: concurrency * JOBS_PER_PRINT_SLOT, pdf: Boolean(pdf), mail: mail.provider }, "worker consuming report jobs");
 
   return {
     consumer,

@@ -326,6 +326,22 @@ for (const executablePath of browsers) {
       }
     });
 
+    it("prints at most `concurrency` reports at once; the others wait their turn and all succeed", async () => {
+      // No warm pages: each print at once needs a page of its own, so the pages opened tell how
+      // many printed side by side.
+      const one = createBrowserPdfRenderer({ executablePath, concurrency: 1, warmPages: 0 });
+      const unlimited = createBrowserPdfRenderer({ executablePath, warmPages: 0 });
+      try {
+        const texts = await Promise.all(Array.from({ length: 4 }, (_, i) => one.render(report(`turn ${i}`)).then(pdfText)));
+        texts.forEach((text, i) => expect(text).toContain(`turn ${i}`));
+        expect(one.pagesOpened).toBe(1);
+        await Promise.all(Array.from({ length: 4 }, (_, i) => unlimited.render(report(`together ${i}`))));
+        expect(unlimited.pagesOpened).toBe(4);
+      } finally {
+        await Promise.all([one.close(), unlimited.close()]);
+      }
+    });
+
     it("close() leaves no Chromium process behind and refuses later renders", async () => {
       const closing = createBrowserPdfRenderer({ executablePath });
       await closing.render(report("one job"));
