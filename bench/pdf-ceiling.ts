@@ -22,19 +22,18 @@ export interface ThroughputResult {
 
 const PDF_OPTIONS = { format: "Letter", printBackground: true, preferCSSPageSize: true } as const;
 
-/** Runs `jobs` calls of `job` with `concurrency` in flight, after `warmup` sequential calls. */
+/** Runs `jobs` calls of `job` (given each call's index) with `concurrency` in flight, after `warmup` sequential calls. */
 export async function measureThroughput(
-  job: () => Promise<unknown>,
+  job: (index: number) => Promise<unknown>,
   { concurrency, jobs, warmup }: { concurrency: number; jobs: number; warmup: number },
 ): Promise<ThroughputResult> {
-  for (let i = 0; i < warmup; i++) await job();
+  for (let i = 0; i < warmup; i++) await job(i);
   let started = 0;
   const begin = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (started < jobs) {
-        started++;
-        await job();
+        await job(started++);
       }
     }),
   );
@@ -42,10 +41,18 @@ export async function measureThroughput(
   return { pdfsPerSecond: jobs / seconds, jobs, seconds };
 }
 
+/**
+ * The document of job `index`: one HTML for every job, or the list a run printed, in turn (so a
+ * comparison prints the very same reports).
+ */
+export function htmlOfJob(html: string | readonly string[], index: number): string {
+  return typeof html === "string" ? html : html[index % html.length]!;
+}
+
 /** Bare page.pdf() on one warm browser: one warm page per concurrent job, reused for every job. */
 export async function measurePdfCeiling(options: {
   executablePath: string;
-  html: string;
+  html: string | readonly string[];
   concurrency?: number;
   jobs?: number;
 }): Promise<ThroughputResult> {
@@ -55,11 +62,11 @@ export async function measurePdfCeiling(options: {
     const idle: Page[] = [];
     for (let i = 0; i < concurrency; i++) idle.push(await browser.newPage());
     return await measureThroughput(
-      async () => {
+      async (index) => {
         const page = idle.pop();
         if (!page) throw new Error("more jobs in flight than warm pages");
         try {
-          await page.setContent(options.html, { waitUntil: "load" });
+          await page.setContent(htmlOfJob(options.html, index), { waitUntil: "load" });
           return await page.pdf(PDF_OPTIONS);
         } finally {
           idle.push(page);

@@ -7,7 +7,9 @@
  * CPU time of the worker phase is reported per report and per kind of process. The stand-in S3
  * and SMTP servers run in a child process of their own (`--servers inline` puts them back in this
  * process, on the worker's event loop).
- *   npx tsx bench/worker.ts [--m 120] [--concurrency 4] [--servers child|inline]
+ * `--service-latency-ms N` makes the stand-ins answer each upload and each email N ms late, as
+ * services across a network do (with the servers in their own process).
+ *   npx tsx bench/worker.ts [--m 120] [--concurrency 4] [--servers child|inline] [--service-latency-ms 0]
  */
 import pino from "pino";
 import puppeteer from "puppeteer-core";
@@ -18,30 +20,28 @@ import { createInterface } from "node:readline";
 import { createAccount } from "../src/accounts/account.repository.js";
 import { parseEnv } from "../src/config/env.js";
 import { FINAL_RUN_STATUSES } from "../src/db/enums.js";
-import { computeMarketFigures } from "../src/figures/market-figures.js";
-import { SAMPLE_METROS, createSampleMarketSource } from "../src/listings/sample-market.js";
+import { SAMPLE_METROS } from "../src/listings/sample-market.js";
 import { chromiumLaunchOptions } from "../src/pdf/chromium-launch.js";
 import { findChromium } from "../src/pdf/find-chromium.js";
 import { createRabbitQueue } from "../src/queue/rabbitmq-queue.js";
 import { deleteTopology } from "../src/queue/rabbitmq-topology.js";
-import { listingQueryFor } from "../src/render/market-report.js";
-import { renderReportHtml } from "../src/render/report-html.js";
-import { reportPeriod } from "../src/time/report-period.js";
 import { jobForRun } from "../src/runs/run-job.js";
 import { createObjectStore } from "../src/storage/select-object-store.js";
 import { startWorker } from "../src/worker/start-worker.js";
+import type { WorkerMetrics } from "../src/worker/worker-metrics.js";
 import { startSmtpServer } from "../test/support/smtp-server.js";
 import { startS3Server } from "../test/support/s3-server.js";
 import { insertQueuedRun } from "../test/support/schedules.js";
 import { localServicesEnv } from "../test/support/worker-fixture.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { AMQP_URL } from "../test/support/services.js";
-import { measurePdfCeiling, measureThroughput } from "./pdf-ceiling.js";
+import { htmlOfJob, measurePdfCeiling, measureThroughput } from "./pdf-ceiling.js";
 import { intFlag } from "./support/int-flag.js";
 import { startPhaseCpu } from "./support/process-cpu.js";
 
 const M = intFlag("m", 120);
 const concurrency = intFlag("concurrency", 4);
+const serviceLatencyMs = intFlag("service-latency-ms", 0, 0);
 const executablePath = findChromium();
 if (!executablePath) throw new Error("Chromium not found: apt-get install chromium, or set CHROMIUM_PATH");
 
@@ -50,6 +50,7 @@ const tdb = await createTestDatabase("mr_bench_worker", 12);
 const serversFlag = process.argv.includes("--servers") ? process.argv[process.argv.indexOf("--servers") + 1] : "child";
 if (serversFlag !== "child" && serversFlag !== "inline") throw new Error(`--servers must be child or inline, got ${JSON.stringify(serversFlag)}`);
 const serversInline = serversFlag === "inline";
+if (serversInline && serviceLatencyMs) throw new Error("--service-latency-ms needs the servers in their own process (--servers child)");
 const servers = serversInline ? await inlineServers() : await childServers();
 const prefix = `mr-bench-worker-${randomBytes(3).toString("hex")}`;
 const queue = await createRabbitQueue({ url: AMQP_URL, prefix, logger });
@@ -93,31 +94,29 @@ try {
   const phaseCpu = await cpu.finish();
   const statuses = await db.selectFrom("schedule_runs").select(["status"]).execute();
   const completed = statuses.filter((s) => s.status === "completed").length;
+  const stageMs = await stageMsPerReport(worker.metrics, M);
   await worker.stop();
   const ours = completed / seconds;
 
-  // The same kind of report HTML for the PDF-only comparisons.
-  const metro = SAMPLE_METROS[0]!;
-  const zips = metro.zips.slice(0, 2).map((z) => z.zip);
-  const period = reportPeriod({ slot: new Date(), lookbackDays: 30, timezone: "America/Los_Angeles" });
-  const listings = await createSampleMarketSource().fetchListings(listingQueryFor({ city: metro.city, zips, filters: {} }, period));
-  const figures = computeMarketFigures(listings, { period, zips, now: new Date() });
-  const html = renderReportHtml({ reportType: "market_snapshot", scheduleName: "Snapshot", city: metro.city, zips, figures, asOf: new Date(), accountName: "Bench Realty", dataSource: "sample", fetched: "Every synthetic listing for the area.", sampleData: true });
-
+  // The comparisons print the very reports the worker printed (stored beside each PDF): each
+  // run's own area, two or three ZIPs, not one report over and over.
+  const store = createObjectStore(env);
+  const htmlKeys = await db.selectFrom("report_runs").select("html_key").orderBy("created_at").execute();
+  const htmls = await Promise.all(htmlKeys.map(async ({ html_key }) => (await store.get(html_key!)).toString("utf8")));
   const ceilingCpu = startPhaseCpu({ db, database: "-" });
   await ceilingCpu.ready;
-  const ceiling = (await measurePdfCeiling({ executablePath, html, concurrency, jobs: M })).pdfsPerSecond;
+  const ceiling = (await measurePdfCeiling({ executablePath, html: htmls, concurrency, jobs: M })).pdfsPerSecond;
   // Its warm-up PDFs (twice the concurrency) and the browser's launch count too.
   const ceilingPdfs = M + concurrency * 2;
   const ceilingCpuPerPdf = Object.fromEntries(Object.entries((await ceilingCpu.finish()).ms).map(([kind, ms]) => [kind, Math.round((ms / ceilingPdfs) * 10) / 10]));
   const referenceJobs = Math.max(concurrency * 3, Math.round(M / 10));
   const reference = (
     await measureThroughput(
-      async () => {
+      async (index) => {
         const browser = await puppeteer.launch(chromiumLaunchOptions(executablePath));
         try {
           const page = await browser.newPage();
-          await page.setContent(html, { waitUntil: "load" });
+          await page.setContent(htmlOfJob(htmls, index), { waitUntil: "load" });
           return await page.pdf({ format: "Letter", printBackground: true, preferCSSPageSize: true });
         } finally {
           await browser.close();
@@ -133,6 +132,7 @@ try {
   const cpuTotal = Math.round(Object.values(cpuPerReport).reduce((a, b) => a + b, 0));
   console.log(`worker: ${completed}/${M} reports completed in ${seconds.toFixed(1)} s; ceiling ${ceiling.toFixed(2)} pdf/s; browser-per-report ${reference.toFixed(2)} pdf/s`);
   console.log(`worker phase, CPU-ms per report (S3 and SMTP servers ${serversInline ? "inside bench_node" : "in their own process"}): ${JSON.stringify(cpuPerReport)}, total ${cpuTotal}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`worker phase, wall ms per report by stage (summed over the jobs in flight at once): ${JSON.stringify(stageMs)}`);
   console.log(`ceiling phase, CPU-ms per PDF (launch and warm-up included): ${JSON.stringify(ceilingCpuPerPdf)}`);
   console.log(`worker phase on the monotonic clock (µs): ${phaseStartUs}–${phaseEndUs}`);
   console.log(
@@ -148,6 +148,7 @@ try {
       completed,
       seconds: round(seconds),
       concurrency,
+      service_latency_ms: serviceLatencyMs,
       emails,
       servers: serversInline ? "inline" : "child",
       cpu_ms_per_report: cpuPerReport,
@@ -163,6 +164,14 @@ try {
   await conn.close();
   await servers.close();
   await tdb.drop();
+}
+
+/** The worker's own stage histograms (job-timings.ts): wall milliseconds per report in each stage. */
+async function stageMsPerReport(metrics: WorkerMetrics, reports: number): Promise<Record<string, number>> {
+  const { values } = await metrics.stageDuration.get();
+  return Object.fromEntries(
+    values.filter((v) => v.metricName?.endsWith("_sum")).map((v) => [String(v.labels.stage), Math.round((v.value * 1000 * 10) / reports) / 10]),
+  );
 }
 
 interface StandInServers {
@@ -191,7 +200,7 @@ async function inlineServers(): Promise<StandInServers> {
 }
 
 async function childServers(): Promise<StandInServers> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/test-servers-process.ts", "bench-reports"], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/test-servers-process.ts", "bench-reports", String(serviceLatencyMs)], { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     const line = await lines.next();

@@ -37,9 +37,9 @@ export interface S3Server {
 /**
  * s3rver in this process on a random port, its bucket created, behind a small front that can
  * refuse a share of uploads the way S3 sheds load (503 SlowDown), so the AWS SDK's own retries
- * and then the job's retries are what get the report stored.
+ * and then the job's retries are what get the report stored, and can answer uploads late.
  */
-export async function startS3Server(bucket = "e2e-reports"): Promise<S3Server> {
+export async function startS3Server(bucket = "e2e-reports", options: { uploadLatencyMs?: number } = {}): Promise<S3Server> {
   const require = createRequire(import.meta.url);
   const S3rver = require("s3rver") as S3rverConstructor;
   const directory = mkdtempSync(path.join(os.tmpdir(), "mr-e2e-s3-"));
@@ -61,7 +61,9 @@ export async function startS3Server(bucket = "e2e-reports"): Promise<S3Server> {
       return;
     }
     if (isUpload) uploads.passed++;
-    handle(req, res);
+    // A store across a network: the answer comes this much later (bench:worker --service-latency-ms).
+    if (isUpload && options.uploadLatencyMs) setTimeout(() => handle(req, res), options.uploadLatencyMs);
+    else handle(req, res);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
