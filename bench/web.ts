@@ -4,7 +4,7 @@
  * renders the same list from the same API with no framework (plain DOM, one fetch; see
  * support/web-reference-page.ts). Both pages are served by the same api process, its own (see
  * support/web-server-process.ts), signed in with the same session cookie, measured alternately.
- *   npx tsx bench/web.ts [--runs 7]
+ *   npx tsx bench/web.ts [--runs 11]
  * Prints one final JSON line.
  */
 import { spawn } from "node:child_process";
@@ -18,7 +18,8 @@ import { buildWebApp } from "../src/api/http/build-web-app.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { intFlag } from "./support/int-flag.js";
 
-const runs = intFlag("runs", 7);
+// Each page load is one sample of a noisy machine: 11 of each keep the medians steadier than 7 did.
+const runs = intFlag("runs", 11);
 const ROWS = 200;
 
 /** The api (with the reference page) in its own process, see support/web-server-process.ts. */

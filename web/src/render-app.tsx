@@ -1,20 +1,25 @@
 /** React and the app: loaded by main.ts once the first requests are on their way. */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
+import { flushSync } from "react-dom";
 import { createRoot } from "react-dom/client";
 import { queryClient, TRPCProvider, trpcClient } from "./api.js";
 import { App } from "./app.js";
 import { earlyRequestsSettled } from "./early-requests.js";
 
 function render() {
-  createRoot(document.getElementById("root")!).render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-          <App />
-        </TRPCProvider>
-      </QueryClientProvider>
-    </StrictMode>,
+  const root = createRoot(document.getElementById("root")!);
+  // At once, in this task: a scheduled render waited behind whatever the browser queued meanwhile.
+  flushSync(() =>
+    root.render(
+      <StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+            <App />
+          </TRPCProvider>
+        </QueryClientProvider>
+      </StrictMode>,
+    ),
   );
 }
 
