@@ -30,8 +30,9 @@ export interface BuiltReport {
   title: string;
   period: { start: Date; end: Date; timezone: string };
   headline: { label: string; value: string; change?: string }[];
+  /** The stored report: the PDF, or the HTML where no PDF could be made (no Chromium). */
   pdfKey: string | null;
-  htmlKey: string;
+  htmlKey: string | null;
   /** The PDF bytes when this attempt rendered them or the caller needs them for an attachment. */
   pdf?: Buffer;
   reused: boolean;
@@ -58,7 +59,8 @@ export async function buildReport(
   const title = reportTitle(reportType);
 
   const existing = options.stored;
-  if (existing && existing.html_key && (await parts.store.exists(existing.pdf_key ?? existing.html_key))) {
+  const storedKey = existing?.pdf_key ?? existing?.html_key;
+  if (existing && storedKey && (await parts.store.exists(storedKey))) {
     const summary = (existing.summary ?? {}) as { headline?: BuiltReport["headline"] };
     return {
       reportId: existing.id,
@@ -93,22 +95,22 @@ export async function buildReport(
   const { html, figures } = report;
   const headline = report.headline.map((h) => ({ label: h.label, value: h.value, ...(h.change ? { change: h.change } : {}) }));
 
-  const htmlKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "html");
-  const htmlBytes = Buffer.from(html, "utf8");
+  // One object per report: the PDF, or the HTML where no Chromium is installed (development).
+  // A copy of the HTML beside every PDF was an upload per report (and its storage) that nothing read.
   let pdf: Buffer | undefined;
   let pdfKey: string | null = null;
+  let htmlKey: string | null = null;
+  let stored: { key: string; body: Buffer; contentType: string };
   if (parts.pdf) {
     const renderer = parts.pdf;
     pdf = await timings.time("pdf", () => renderer.render(html));
     pdfKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "pdf");
+    stored = { key: pdfKey, body: pdf, contentType: "application/pdf" };
+  } else {
+    htmlKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "html");
+    stored = { key: htmlKey, body: Buffer.from(html, "utf8"), contentType: "text/html; charset=utf-8" };
   }
-  const pdfBytes = pdf;
-  await timings.time("upload", () =>
-    Promise.all([
-      parts.store.put(htmlKey, htmlBytes, "text/html; charset=utf-8"),
-      pdfBytes && pdfKey ? parts.store.put(pdfKey, pdfBytes, "application/pdf") : undefined,
-    ]),
-  );
+  await timings.time("upload", () => parts.store.put(stored.key, stored.body, stored.contentType));
 
   // The report row and the run's link to it in one statement: one round trip, the same transaction.
   const reportId = await timings.time("report_row", () => withWorkerTenant(db, job.account_id, async (trx) => {
@@ -127,7 +129,7 @@ export async function buildReport(
             status: "completed",
             pdf_key: pdfKey,
             html_key: htmlKey,
-            size_bytes: pdf?.length ?? htmlBytes.length,
+            size_bytes: stored.body.length,
             summary: JSON.stringify({ headline, noActivity: figures.noActivity, listings: figures.listingsUsed }),
           })
           .onConflict((oc) =>

@@ -63,6 +63,8 @@ export async function startWorkerFixture(options: {
   smtpConnections?: number;
   maxAttempts?: number;
   apiBaseUrl?: string;
+  /** null: a worker with no Chromium, which stores reports as HTML. */
+  pdf?: null;
 } = {}): Promise<WorkerFixture> {
   const tdb = await createTestDatabase("mr_worker");
   const s3 = await startS3Server(`reports-${randomBytes(3).toString("hex")}`);
@@ -91,6 +93,7 @@ export async function startWorkerFixture(options: {
     ...(options.smtpConnections ? { mail: createSmtpTransport({ url: smtp.url, maxConnections: options.smtpConnections }) } : {}),
     concurrency: 2,
     maxAttempts: options.maxAttempts ?? 3,
+    ...(options.pdf === null ? { pdf: null } : {}),
   });
   const { account } = await createAccount(tdb.handle.db, "Coastal Realty");
   return {

@@ -47,7 +47,7 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
     });
     afterAll(async () => fx?.close());
 
-    it("publish → run completed, PDF and HTML in the bucket, report_runs row, one email per recipient", async () => {
+    it("publish → run completed, the PDF (and no HTML copy) in the bucket, report_runs row, one email per recipient", async () => {
       const scheduleId = await insertSchedule(fx.db, fx.accountId, { name: "Downtown <b>Weekly</b>", recipients: ["ana@example.com", "ben@example.com"] });
       const queued = await createManualRun(fx.db, fx.queue, { accountId: fx.accountId, scheduleId, kind: "manual" });
       expect(["queued", "running", "completed"]).toContain(queued.status);
@@ -69,7 +69,9 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
       const headline = (report.summary as { headline: { value: string }[] }).headline;
       expect(headline.length).toBeGreaterThan(2);
       for (const figure of headline) expect(text).toContain(figure.value);
-      expect((await fx.s3.getObject(report.html_key!))?.toString()).toContain("Downtown &lt;b&gt;Weekly&lt;/b&gt;");
+      // One object per report: the HTML is stored only where no PDF can be made.
+      expect(report.html_key).toBeNull();
+      expect(await fx.s3.getObject(`reports/${fx.accountId}/${scheduleId}/${queued.id}.html`)).toBeUndefined();
 
       expect(fx.smtp.received.map((m) => m.to).sort()).toEqual([["ana@example.com"], ["ben@example.com"]]);
       const log = await fx.db.selectFrom("email_log").selectAll().where("run_id", "=", queued.id).execute();
@@ -105,6 +107,28 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
       expect(done.error).toContain('report_type: "weather_forecast" is not a supported report type');
       const dead = await waitForDeadLetters(fx, 1);
       expect(dead.map((d) => (JSON.parse(d.body) as { run_id: string }).run_id)).toContain(queued.id);
+    });
+  });
+
+  describe("a worker with no Chromium", () => {
+    let fx: WorkerFixture;
+    beforeAll(async () => {
+      fx = await startWorkerFixture({ pdf: null });
+    });
+    afterAll(async () => fx?.close());
+
+    it("stores the report as HTML (escaped) in place of the PDF and mails it as usual", async () => {
+      const scheduleId = await insertSchedule(fx.db, fx.accountId, { name: "Downtown <b>Weekly</b>", recipients: ["ana@example.com"] });
+      const queued = await createManualRun(fx.db, fx.queue, { accountId: fx.accountId, scheduleId, kind: "manual" });
+      const done = await waitForFinalRun(fx.db, queued.id);
+      expect(done.status).toBe("completed");
+      const report = await fx.db.selectFrom("report_runs").selectAll().where("id", "=", done.report_run_id!).executeTakeFirstOrThrow();
+      expect(report.pdf_key).toBeNull();
+      expect(report.html_key).toBe(`reports/${fx.accountId}/${scheduleId}/${queued.id}.html`);
+      const html = (await fx.s3.getObject(report.html_key!))?.toString() ?? "";
+      expect(html).toContain("Downtown &lt;b&gt;Weekly&lt;/b&gt;");
+      expect(report.size_bytes).toBe(Buffer.byteLength(html));
+      expect(fx.smtp.received.map((m) => m.to)).toEqual([["ana@example.com"]]);
     });
   });
 
