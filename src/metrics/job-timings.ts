@@ -13,7 +13,7 @@ export const JOB_STAGES = [
   "html",
   /** A turn at Chromium (the worker holds twice as many jobs as it prints at once), then the print. */
   "pdf",
-  /** The PDF and the HTML stored, side by side. */
+  /** The report stored: its PDF (its HTML where no Chromium made a PDF). */
   "upload",
   /** The report_runs row and its link from the run. */
   "report_row",

@@ -113,7 +113,6 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   const warmPages = options.warmPages ?? 2;
   const reusePages = options.reusePages ?? true;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
-  const printing = options.concurrency === undefined ? undefined : createSlots(options.concurrency);
   const logger = options.logger;
   if (!Number.isInteger(maxJobsPerBrowser) || maxJobsPerBrowser < 1) {
     throw new RangeError("maxJobsPerBrowser must be an integer of at least 1");
@@ -121,6 +120,10 @@ export function createBrowserPdfRenderer(options: BrowserPdfRendererOptions): Br
   if (!Number.isInteger(warmPages) || warmPages < 0) {
     throw new RangeError("warmPages must be an integer of at least 0");
   }
+  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
+    throw new RangeError("concurrency must be an integer of at least 1");
+  }
+  const printing = options.concurrency === undefined ? undefined : createSlots(options.concurrency);
 
   let current: BrowserGeneration | undefined;
   /** Every generation whose browser may still run, including retiring ones still draining. */

@@ -30,9 +30,6 @@ export interface BuiltReport {
   title: string;
   period: { start: Date; end: Date; timezone: string };
   headline: { label: string; value: string; change?: string }[];
-  /** The stored report: the PDF, or the HTML where no PDF could be made (no Chromium). */
-  pdfKey: string | null;
-  htmlKey: string | null;
   /** The PDF bytes when this attempt rendered them or the caller needs them for an attachment. */
   pdf?: Buffer;
   reused: boolean;
@@ -68,8 +65,6 @@ export async function buildReport(
       title,
       period,
       headline: summary.headline ?? [],
-      pdfKey: existing.pdf_key,
-      htmlKey: existing.html_key,
       pdf: options.needPdfBytes && existing.pdf_key ? await parts.store.get(existing.pdf_key) : undefined,
       reused: true,
     };
@@ -97,19 +92,11 @@ export async function buildReport(
 
   // One object per report: the PDF, or the HTML where no Chromium is installed (development).
   // A copy of the HTML beside every PDF was an upload per report (and its storage) that nothing read.
-  let pdf: Buffer | undefined;
-  let pdfKey: string | null = null;
-  let htmlKey: string | null = null;
-  let stored: { key: string; body: Buffer; contentType: string };
-  if (parts.pdf) {
-    const renderer = parts.pdf;
-    pdf = await timings.time("pdf", () => renderer.render(html));
-    pdfKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "pdf");
-    stored = { key: pdfKey, body: pdf, contentType: "application/pdf" };
-  } else {
-    htmlKey = reportObjectKey(job.account_id, job.schedule_id, run.id, "html");
-    stored = { key: htmlKey, body: Buffer.from(html, "utf8"), contentType: "text/html; charset=utf-8" };
-  }
+  const renderer = parts.pdf;
+  const pdf = renderer ? await timings.time("pdf", () => renderer.render(html)) : undefined;
+  const stored = pdf
+    ? { key: reportObjectKey(job.account_id, job.schedule_id, run.id, "pdf"), body: pdf, contentType: "application/pdf" }
+    : { key: reportObjectKey(job.account_id, job.schedule_id, run.id, "html"), body: Buffer.from(html, "utf8"), contentType: "text/html; charset=utf-8" };
   await timings.time("upload", () => parts.store.put(stored.key, stored.body, stored.contentType));
 
   // The report row and the run's link to it in one statement: one round trip, the same transaction.
@@ -127,8 +114,8 @@ export async function buildReport(
             period_start: period.start,
             period_end: period.end,
             status: "completed",
-            pdf_key: pdfKey,
-            html_key: htmlKey,
+            pdf_key: pdf ? stored.key : null,
+            html_key: pdf ? null : stored.key,
             size_bytes: stored.body.length,
             summary: JSON.stringify({ headline, noActivity: figures.noActivity, listings: figures.listingsUsed }),
           })
@@ -159,5 +146,5 @@ export async function buildReport(
     return row.id;
   }));
   parts.logger.debug({ runId: run.id, reportId, pdf: Boolean(pdf) }, "report stored");
-  return { reportId, reportType, title, period, headline, pdfKey, htmlKey, pdf, reused: false };
+  return { reportId, reportType, title, period, headline, pdf, reused: false };
 }

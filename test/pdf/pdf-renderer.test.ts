@@ -337,6 +337,7 @@ for (const executablePath of browsers) {
         expect(one.pagesOpened).toBe(1);
         await Promise.all(Array.from({ length: 4 }, (_, i) => unlimited.render(report(`together ${i}`))));
         expect(unlimited.pagesOpened).toBe(4);
+        for (const concurrency of [0, 1.5]) expect(() => createBrowserPdfRenderer({ executablePath, concurrency })).toThrow(/concurrency must be an integer of at least 1/);
       } finally {
         await Promise.all([one.close(), unlimited.close()]);
       }
