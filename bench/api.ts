@@ -5,25 +5,22 @@
  * autocannon runs here. The headline figure is the slower of tRPC and /v1 against the bare handler.
  *   npx tsx bench/api.ts [--seconds 10] [--connections 32]
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import { sql } from "kysely";
 import { createAccount } from "../src/accounts/account.repository.js";
 import { EXAMPLE_SCHEDULE } from "../src/dev/example-schedule.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { intFlag } from "./support/int-flag.js";
+import { startReadyChild } from "./support/ready-child.js";
 
 const seconds = intFlag("seconds", 10);
 const connections = intFlag("connections", 32);
 
 const body = { ...EXAMPLE_SCHEDULE, recipients: ["client@example.com", "other@example.com"] };
 
-function startServer(kind: "ours" | "bare", url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/api-server-process.ts", kind, url, String(port)], { stdio: ["pipe", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve(child));
-    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
-  });
+async function startServer(kind: "ours" | "bare", url: string, port: number): Promise<ChildProcess> {
+  return (await startReadyChild("bench/support/api-server-process.ts", [kind, url, String(port)])).child;
 }
 
 function cpuMs(child: ChildProcess): Promise<number> {

@@ -7,7 +7,6 @@
  *   npx tsx bench/web.ts [--runs 11]
  * Prints one final JSON line.
  */
-import { spawn } from "node:child_process";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -17,31 +16,23 @@ import { createAccount } from "../src/accounts/account.repository.js";
 import { buildWebApp } from "../src/api/http/build-web-app.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { intFlag } from "./support/int-flag.js";
+import { startReadyChild } from "./support/ready-child.js";
 
 // Each page load is one sample of a noisy machine: 11 of each keep the medians steadier than 7 did.
 const runs = intFlag("runs", 11);
 const ROWS = 200;
 
 /** The api (with the reference page) in its own process, see support/web-server-process.ts. */
-function startServer(databaseUrl: string, webDir: string, stylesheet: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/web-server-process.ts", databaseUrl, webDir, stylesheet, String(ROWS)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+async function startServer(databaseUrl: string, webDir: string, stylesheet: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const { child, ready } = await startReadyChild("bench/support/web-server-process.ts", [databaseUrl, webDir, stylesheet, String(ROWS)]);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      const url = /ready (\S+)/.exec(d.toString())?.[1];
-      if (url)
-        resolve({
-          url,
-          stop: () => {
-            child.kill("SIGTERM");
-            return exited;
-          },
-        });
-    });
-    child.once("exit", (code) => reject(new Error(`bench:web: the server exited with ${code}`)));
-  });
+  return {
+    url: ready,
+    stop: () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
 }
 
 /**

@@ -113,12 +113,11 @@ try {
   await worker.stop();
   const ours = completed / seconds;
 
-  // The comparisons print the very reports the worker printed: each run's own area, two or three
-  // ZIPs, not one report over and over.
-  const htmls = printed;
+  // The comparisons print the very reports the worker printed (`printed`): each run's own area,
+  // two or three ZIPs, not one report over and over.
   const ceilingCpu = startPhaseCpu({ db, database: "-" });
   await ceilingCpu.ready;
-  const ceiling = (await measurePdfCeiling({ executablePath, html: htmls, concurrency, jobs: M })).pdfsPerSecond;
+  const ceiling = (await measurePdfCeiling({ executablePath, html: printed, concurrency, jobs: M })).pdfsPerSecond;
   // Its warm-up PDFs (twice the concurrency) and the browser's launch count too.
   const ceilingPdfs = M + concurrency * 2;
   const ceilingCpuPerPdf = Object.fromEntries(Object.entries((await ceilingCpu.finish()).ms).map(([kind, ms]) => [kind, Math.round((ms / ceilingPdfs) * 10) / 10]));
@@ -129,7 +128,7 @@ try {
         const browser = await puppeteer.launch(chromiumLaunchOptions(executablePath));
         try {
           const page = await browser.newPage();
-          await page.setContent(htmlOfJob(htmls, index), { waitUntil: "load" });
+          await page.setContent(htmlOfJob(printed, index), { waitUntil: "load" });
           return await page.pdf({ format: "Letter", printBackground: true, preferCSSPageSize: true });
         } finally {
           await browser.close();
