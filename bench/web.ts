@@ -11,7 +11,7 @@ import { readFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { chromium, type BrowserContext } from "playwright-core";
 import { createAccount } from "../src/accounts/account.repository.js";
 import { buildWebApp } from "../src/api/http/build-web-app.js";
 import { createTestDatabase } from "../test/support/database.js";
@@ -80,7 +80,8 @@ try {
     .execute();
 
   const server = await startServer(db.url, webDir, stylesheet);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const browser = await chromium.launch({ executablePath });
   try {
     const signIn = await fetch(`${server.url}/auth/session`, {
       method: "POST",
@@ -89,50 +90,95 @@ try {
     });
     const cookie = /mr_session=([^;]+)/.exec(signIn.headers.get("set-cookie") ?? "")![1]!;
 
+    async function signedInContext(): Promise<BrowserContext> {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: "mr_session", value: cookie, url: server.url }]);
+      return context;
+    }
+
     /**
      * Navigation start to the first moment after a frame with all rows in the DOM with their
      * switches (handlers attached) has been laid out and painted. The page times itself, from a
      * script run before any of its own, and says so on the console: waiting with Playwright's
      * waitForFunction compiled Playwright's injected script in the page, 10-40 ms of main-thread
      * work that fell across the app's responses and first script, and added a round trip.
+     * One load in `given` (a new incognito context, closed after, if none).
      */
-    async function timeToInteractive(url: string): Promise<number> {
-      const context = await browser.newContext();
-      await context.addCookies([{ name: "mr_session", value: cookie, url: server.url }]);
+    async function timeToInteractive(url: string, given?: BrowserContext): Promise<number> {
+      const context = given ?? (await signedInContext());
       const page = await context.newPage();
       await page.addInitScript(INTERACTIVE_PROBE);
       const interactive = page.waitForEvent("console", { predicate: (m) => m.text().startsWith("bench:web interactive "), timeout: 60_000 });
       await page.goto(url, { waitUntil: "commit" });
       const ms = Number((await interactive).text().split(" ").at(-1));
       await page.getByRole("switch").first().click();
-      await context.close();
+      await (given ? page.close() : context.close());
       return ms;
     }
 
-    const app: number[] = [];
-    const reference: number[] = [];
-    await timeToInteractive(`${server.url}/schedules`); // warm-up: server and disk caches for both
-    await timeToInteractive(`${server.url}/bench-reference`);
-    for (let i = 0; i < runs; i++) {
-      app.push(await timeToInteractive(`${server.url}/schedules`));
-      reference.push(await timeToInteractive(`${server.url}/bench-reference`));
+    /**
+     * A browser with a profile on disk that has loaded the page before: its HTTP cache holds the
+     * hashed assets (cached for a year) and Chromium's code cache their compiled code, which an
+     * incognito context (newContext) never keeps. A browser of its own, for one page.
+     */
+    async function returningBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+      const profile = await mkdtemp(path.join(os.tmpdir(), "mr-bench-web-profile-"));
+      const context = await chromium.launchPersistentContext(profile, { executablePath });
+      await context.addCookies([{ name: "mr_session", value: cookie, url: server.url }]);
+      return {
+        context,
+        close: async () => {
+          await context.close();
+          await rm(profile, { recursive: true, force: true });
+        },
+      };
     }
-    const appMs = median(app);
-    const refMs = median(reference);
+
+    /**
+     * Alternating loads of the app and the reference, each a first visit (a new incognito context
+     * per load) or, `returning`, each in a browser that has loaded that page before.
+     */
+    async function measure(returning: boolean): Promise<{ app: number; reference: number; ratio: number }> {
+      const appBrowser = returning ? await returningBrowser() : undefined;
+      const referenceBrowser = returning ? await returningBrowser() : undefined;
+      const app: number[] = [];
+      const reference: number[] = [];
+      try {
+        // Warm-up: server and disk caches for both (returning: twice, as Chromium keeps compiled
+        // code only once a script has run more than once).
+        for (let i = 0; i < (returning ? 2 : 1); i++) {
+          await timeToInteractive(`${server.url}/schedules`, appBrowser?.context);
+          await timeToInteractive(`${server.url}/bench-reference`, referenceBrowser?.context);
+        }
+        for (let i = 0; i < runs; i++) {
+          app.push(await timeToInteractive(`${server.url}/schedules`, appBrowser?.context));
+          reference.push(await timeToInteractive(`${server.url}/bench-reference`, referenceBrowser?.context));
+        }
+      } finally {
+        await appBrowser?.close();
+        await referenceBrowser?.close();
+      }
+      console.log(`${returning ? "returning" : "first visit"}: app ${app.map(Math.round).join(", ")} ms; reference ${reference.map(Math.round).join(", ")} ms`);
+      return { app: Math.round(median(app)), reference: Math.round(median(reference)), ratio: Math.round((median(app) / median(reference)) * 100) / 100 };
+    }
+
+    const firstVisit = await measure(false);
+    const returning = await measure(true);
     const result = {
       bench: "web",
       initial_js_gzip_kb: Math.round((gzipBytes / 1024) * 10) / 10,
       initial_js_files: scripts.length,
       rows: ROWS,
       runs,
-      app_tti_ms: Math.round(appMs),
-      reference_tti_ms: Math.round(refMs),
-      ratio: Math.round((appMs / refMs) * 100) / 100,
+      app_tti_ms: firstVisit.app,
+      reference_tti_ms: firstVisit.reference,
+      ratio: firstVisit.ratio,
+      returning: { app_tti_ms: returning.app, reference_tti_ms: returning.reference, ratio: returning.ratio },
       targets: { initial_js_gzip_kb: 150, ratio: 1.5 },
-      pass: gzipBytes / 1024 <= 150 && appMs / refMs <= 1.5,
+      // The target holds for a first visit; a returning browser's figure is reported beside it.
+      pass: gzipBytes / 1024 <= 150 && firstVisit.ratio <= 1.5,
       load_average: os.loadavg().map((l) => Math.round(l * 100) / 100),
     };
-    console.log(`app: ${app.map(Math.round).join(", ")} ms; reference: ${reference.map(Math.round).join(", ")} ms`);
     console.log(JSON.stringify(result));
   } finally {
     await browser.close();
