@@ -37,8 +37,9 @@ function inZone(iso, timeZone) {
   return f.format(new Date(iso));
 }
 const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+let relative;
 function relativeTime(iso) {
+  relative = relative || new Intl.RelativeTimeFormat("en", { numeric: "auto" });
   const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
   for (const [unit, size] of [["day", 86400], ["hour", 3600], ["minute", 60]]) if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
   return relative.format(seconds, "second");
