@@ -13,6 +13,7 @@ import {
   type PublishOutcome,
 } from "./job-queue.js";
 import { decodeJob, validateJob } from "./job-validation.js";
+import { createLaneTurns } from "./lane-turns.js";
 import { decideRetry } from "./retry-decision.js";
 import type { ReportJob } from "./report-job.js";
 
@@ -20,7 +21,7 @@ import type { ReportJob } from "./report-job.js";
  * The embedded queue for `npm start` without RabbitMQ: the same contract (validation on both
  * sides, delayed retries, dead letters) held in memory. Messages travel as JSON text, so a handler
  * gets its own parsed copy exactly as it would from the broker. Two lanes, as on the broker: a
- * free consumer slot takes a priority job before an ordinary one. What is queued when the process
+ * free consumer slot takes a priority job before an ordinary one, within PRIORITY_STREAK in a row. What is queued when the process
  * exits is gone; the runs stay `queued` in the database.
  */
 export interface InProcessQueue extends JobQueue {
@@ -64,6 +65,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
   const retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const ready: Envelope[] = [];
   const readyPriority: Envelope[] = [];
+  const nextJob = createLaneTurns();
   const dead: DeadLetter[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const consumers: ActiveConsumer[] = [];
@@ -88,7 +90,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): InPro
         }
       }
       if (!chosen) return;
-      const envelope = readyPriority.shift() ?? ready.shift()!;
+      const envelope = nextJob(readyPriority, ready)!;
       const consumer = chosen;
       consumer.active++;
       const task = deliver(consumer, envelope)

@@ -16,6 +16,7 @@ import {
 import type { ReportJob } from "./report-job.js";
 import { DEAD_REASON_HEADER, HOOK_PENDING_HEADER, watchDeadLetters } from "./dead-letter-watch.js";
 import { declareTopology, topologyFor, type Topology } from "./rabbitmq-topology.js";
+import { createLaneTurns } from "./lane-turns.js";
 import { decideRetry } from "./retry-decision.js";
 
 export interface RabbitQueueOptions {
@@ -245,15 +246,16 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
     };
 
     // One consumer per lane and at most `prefetch` handlers running: a free slot goes to a waiting
-    // priority job first. (Quorum queues have no channel-wide prefetch, so the choice is made
-    // here.) The priority consumer holds twice `prefetch`, so that while its lane has a backlog a
+    // priority job first, within PRIORITY_STREAK in a row (lane-turns.ts). (Quorum queues have no
+    // channel-wide prefetch, so the choice is made here.) The priority consumer holds twice `prefetch`, so that while its lane has a backlog a
     // next priority job is already in hand whenever a slot frees — the broker refills a consumer
     // only after an ack, and the slot would otherwise go to an ordinary job meanwhile. Jobs can
     // wait here while the slots are busy; stop() gives those back to the broker.
     const waiting: { priority: ConsumeMessage[]; ordinary: ConsumeMessage[] } = { priority: [], ordinary: [] };
+    const nextJob = createLaneTurns();
     const start = () => {
       while (!stopping && inFlight.size < consumeOptions.prefetch) {
-        const msg = waiting.priority.shift() ?? waiting.ordinary.shift();
+        const msg = nextJob(waiting.priority, waiting.ordinary);
         if (!msg) return;
         const task = handle(msg).catch((err) => log?.error({ err: errorMessage(err) }, "job handling crashed"));
         inFlight.add(task);

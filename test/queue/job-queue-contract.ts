@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PermanentJobError, type DeadLetterEvent, type Delivery, type JobQueue } from "../../src/queue/job-queue.js";
+import { PRIORITY_STREAK } from "../../src/queue/lane-turns.js";
 import type { ReportJob } from "../../src/queue/report-job.js";
 
 /**
@@ -244,6 +245,37 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
       // At most the ordinary job already in hand when the priority one arrived goes first.
       expect(handled.indexOf(urgent.run_id)).toBeLessThanOrEqual(1);
       expect(new Set(handled).size).toBe(31);
+    });
+
+    it("a flood of priority jobs slows the ordinary lane but does not stop it", async () => {
+      const flood = Array.from({ length: 30 }, () => sampleJob());
+      const ordinary = Array.from({ length: 4 }, () => sampleJob());
+      await h.queue.publish(ordinary);
+      await h.queue.publish(flood, { priority: true });
+      const handled: string[] = [];
+      const consumer = await h.queue.consume(
+        async (job) => {
+          handled.push(job.run_id);
+          await sleep(5);
+        },
+        { prefetch: 1 },
+      );
+      await vi.waitFor(() => expect(handled).toHaveLength(34), DELIVERY_WAIT);
+      await consumer.stop();
+      const isOrdinary = new Set(ordinary.map((j) => j.run_id));
+      const lastOrdinary = Math.max(...handled.flatMap((id, i) => (isOrdinary.has(id) ? [i] : [])));
+      // Every ordinary job started while priority ones still waited, one after each
+      // PRIORITY_STREAK priority jobs (one more at the start, when a lane's first deliveries
+      // arrive a moment apart).
+      expect(lastOrdinary).toBeLessThanOrEqual(4 * (PRIORITY_STREAK + 1) + 1);
+      let inARow = 0;
+      let longest = 0;
+      for (const id of handled.slice(0, lastOrdinary)) {
+        inARow = isOrdinary.has(id) ? 0 : inARow + 1;
+        longest = Math.max(longest, inARow);
+      }
+      expect(longest).toBeLessThanOrEqual(PRIORITY_STREAK + 1);
+      expect(new Set(handled).size).toBe(34);
     });
 
     it("stop() gives back the jobs of both lanes it held but had not started: none is lost", async () => {
