@@ -17,7 +17,7 @@ export async function runApiCommand(env: Env): Promise<number> {
   requireSigningSecrets(env);
   const logger = createLogger(env.LOG_LEVEL, "market-reports-api");
   const handle = await openDatabase(env, logger, { poolSize: 20, applicationName: "market-reports-api" });
-  await assertLoginRoleFailsClosed(handle, logger);
+  await assertLoginRoleFailsClosed(handle, logger, env);
   // The api only publishes (runNow, sendTest): reconnect after the broker drops the connection.
   const queue = env.AMQP_URL ? reconnectingPublisher(() => createJobQueue(env, logger)) : await createJobQueue(env, logger);
   const store = createObjectStore(env);

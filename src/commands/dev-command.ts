@@ -27,7 +27,7 @@ export async function runDevCommand(configured: Env): Promise<number> {
   const handle = await openDatabase(env, logger, { poolSize: 10, applicationName: "market-reports-dev" });
   const { applied } = await migrateToLatest(handle);
   if (applied.length) logger.info({ applied }, "migrations applied");
-  await assertLoginRoleFailsClosed(handle, logger);
+  await assertLoginRoleFailsClosed(handle, logger, env);
 
   const demo = await ensureDemoAccount(handle.db, env.DATA_DIR);
   await ensureWebAppBuilt(logger);

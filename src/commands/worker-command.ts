@@ -35,7 +35,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   // A connection for each job held (each uses one at a time, a message being handed to the relay
   // included), and two to spare: dead-lettered runs marked failed, the check that waits out an outage.
   const handle = await openDatabase(env, logger, { poolSize: env.WORKER_CONCURRENCY * JOBS_PER_PRINT_SLOT + 2, applicationName: "market-reports-worker" });
-  await assertLoginRoleFailsClosed(handle, logger);
+  await assertLoginRoleFailsClosed(handle, logger, env);
   const queue = await createJobQueue(env, logger);
   const store = createObjectStore(env);
   const worker = await startWorker({ env, db: handle.db, queue, store, logger });

@@ -8,6 +8,9 @@ import { withSystem, withTenant, withWorkerSession, withWorkerTenant } from "../
 import type { Database } from "../../src/db/database.js";
 import { createLoginRoleDatabase, type LoginRoleDatabase } from "../support/login-role-database.js";
 import { postgresUp } from "../support/services.js";
+
+/** What the api and worker check the login role under in a deployment. */
+const PRODUCTION = { ENVIRONMENT: "production", DATABASE_ALLOW_SUPERUSER: false } as const;
 import { seedTwoAccounts, TENANT_TABLES, type TwoAccounts } from "../support/rls-fixture.js";
 
 const up = await postgresUp();
@@ -83,7 +86,7 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
 
   it("start-up refuses a login role that inherits the system role (and then a bare query does see every account)", async () => {
     const fresh = await connectDatabase({ databaseUrl: ldb.url, poolSize: 1 });
-    await expect(assertLoginRoleFailsClosed(fresh, pino({ level: "silent" }))).resolves.toBeUndefined();
+    await expect(assertLoginRoleFailsClosed(fresh, pino({ level: "silent" }), PRODUCTION)).resolves.toBeUndefined();
     await fresh.close();
     const version = Number((await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(db())).rows[0]!.v);
     const inherit = version >= 160000 ? `GRANT market_reports_tenant, market_reports_worker, market_reports_system TO ${ldb.login} WITH INHERIT TRUE` : `ALTER ROLE ${ldb.login} INHERIT`;
@@ -93,12 +96,32 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
     try {
       const leaked = await inheriting.db.selectFrom("schedules").select("account_id").execute();
       expect(new Set(leaked.map((r) => r.account_id))).toEqual(new Set([fx.a, fx.b]));
-      const refused = assertLoginRoleFailsClosed(inheriting, pino({ level: "silent" }));
+      const refused = assertLoginRoleFailsClosed(inheriting, pino({ level: "silent" }), PRODUCTION);
       await expect(refused).rejects.toThrow(LoginRoleError);
       await expect(refused).rejects.toThrow(/inherits the privileges of market_reports_tenant, market_reports_worker, market_reports_system[\s\S]*NOINHERIT/);
     } finally {
       await inheriting.close().catch(() => undefined);
       await ldb.asSuperuser(noInherit);
+    }
+  });
+
+  it("in production, start-up refuses a superuser login (row-level security does not apply to it) unless DATABASE_ALLOW_SUPERUSER accepts it; elsewhere it warns", async () => {
+    // The test cluster's own connection, `postgres`: a superuser, which sees every account's rows.
+    const superuser = await connectDatabase({ databaseUrl: ldb.adminUrl, poolSize: 1 });
+    try {
+      const refused = assertLoginRoleFailsClosed(superuser, pino({ level: "silent" }), PRODUCTION);
+      await expect(refused).rejects.toThrow(LoginRoleError);
+      await expect(refused).rejects.toThrow(/is a superuser[\s\S]*DATABASE_ALLOW_SUPERUSER=true/);
+    } finally {
+      await superuser.close().catch(() => undefined);
+    }
+    for (const env of [{ ...PRODUCTION, DATABASE_ALLOW_SUPERUSER: true }, { ENVIRONMENT: "development" as const, DATABASE_ALLOW_SUPERUSER: false }]) {
+      const warnings: string[] = [];
+      const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(line) });
+      const accepted = await connectDatabase({ databaseUrl: ldb.adminUrl, poolSize: 1 });
+      await expect(assertLoginRoleFailsClosed(accepted, logger, env)).resolves.toBeUndefined();
+      await accepted.close();
+      expect(warnings.join("")).toContain("row-level security does not guard queries made outside a tenant transaction");
     }
   });
 

@@ -3,18 +3,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
-import pg from "pg";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type MarketReportsClient } from "../../src/client.js";
-import { connectDatabase, type DatabaseHandle } from "../../src/db/connect.js";
+import type { DatabaseHandle } from "../../src/db/connect.js";
 import { brokerHandle, type BrokerHandle } from "../e2e/harness/broker.js";
 import { REPO_ROOT } from "../e2e/harness/cli-process.js";
 import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server.js";
 import { unusedPort } from "../support/unused-port.js";
 import { waitUntil } from "../support/wait-until.js";
 import { startSmtpRecorder, type SmtpRecorder } from "../e2e/harness/smtp-recorder.js";
-import { AMQP_URL, POSTGRES_URL } from "../support/services.js";
+import { createLoginRoleDatabase, type LoginRoleDatabase } from "../support/login-role-database.js";
+import { AMQP_URL } from "../support/services.js";
 import { CLUSTER_FLAGS, envFlags, podman, podmanOk } from "./podman.js";
 
 /*
@@ -32,15 +32,14 @@ const values = parseYaml(readFileSync(path.join(REPO_ROOT, "helm/market-reports/
 
 const run = randomBytes(4).toString("hex");
 const containerLabel = `market-reports-image-test=${run}`;
-const databaseName = `mr_image_${run}`;
 const amqpPrefix = `mr-image-${run}`;
 const recipient = "client@example.com";
 
 let smtp: SmtpRecorder | undefined;
 let s3: S3Server | undefined;
 let broker: BrokerHandle | undefined;
+let loginDatabase: LoginRoleDatabase | undefined;
 let database: DatabaseHandle | undefined;
-let databaseCreated = false;
 let env: Record<string, string>;
 let apiUrl: string;
 let workerHealthUrl: string;
@@ -95,15 +94,9 @@ async function cleanUp() {
   if (containers.length > 0) await podman(["rm", "--force", "--time=0", ...containers]);
   await broker?.remove().catch(() => undefined);
   broker = undefined;
-  await database?.close().catch(() => undefined);
   database = undefined;
-  if (databaseCreated) {
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
-    databaseCreated = false;
-  }
+  await loginDatabase?.drop();
+  loginDatabase = undefined;
   await smtp?.close();
   await s3?.close();
   [smtp, s3] = [undefined, undefined];
@@ -112,13 +105,9 @@ async function cleanUp() {
 describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE not set)"}`, () => {
   beforeAll(async () => {
     try {
-      const admin = new pg.Client({ connectionString: POSTGRES_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${databaseName}`);
-      databaseCreated = true;
-      await admin.end();
-      const databaseUrl = new URL(POSTGRES_URL);
-      databaseUrl.pathname = `/${databaseName}`;
+      // The image runs as a deployment does: migrations and all as a login role of its own (not
+      // a superuser, which production refuses), its database empty until `migrate`.
+      loginDatabase = await createLoginRoleDatabase("mr_image", { migrate: false });
 
       smtp = await startSmtpRecorder();
       s3 = await startS3Server("image-test-reports");
@@ -130,7 +119,7 @@ describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE n
       env = {
         ENVIRONMENT: "production",
         LOG_LEVEL: "info",
-        DATABASE_URL: databaseUrl.toString(),
+        DATABASE_URL: loginDatabase.url,
         AMQP_URL,
         AMQP_PREFIX: amqpPrefix,
         S3_ENDPOINT: s3.endpoint,
@@ -147,7 +136,8 @@ describe.skipIf(!IMAGE)(`the container image ${IMAGE ?? "(MARKET_REPORTS_IMAGE n
         WORKER_HEALTH_PORT: String(healthPort),
         METRICS_PORT: String(await unusedPort()),
       };
-      database = await connectDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 2 });
+      // The test's own checks see every account's rows.
+      database = loginDatabase.admin;
     } catch (error) {
       await cleanUp();
       throw error;

@@ -5,6 +5,8 @@ import { migrateToLatest } from "../../src/db/migrate.js";
 import { POSTGRES_URL } from "./services.js";
 
 export interface LoginRoleDatabase {
+  /** The database's name. */
+  name: string;
   /** Connected as `login`, a non-superuser that owns the database and ran its migrations. */
   handle: DatabaseHandle;
   /** The same database as the test cluster's superuser (bypasses row-level security): for seeding. */
@@ -12,6 +14,8 @@ export interface LoginRoleDatabase {
   login: string;
   /** The login role's connection string. */
   url: string;
+  /** The same database's connection string as the cluster's superuser. */
+  adminUrl: string;
   /** Runs one statement as the cluster's superuser (roles are cluster-wide). */
   asSuperuser(statement: string): Promise<void>;
   drop(): Promise<void>;
@@ -22,13 +26,23 @@ export interface LoginRoleDatabase {
  * superuser, so row-level security applies to it (the tests' usual `postgres` bypasses it).
  * CREATEROLE lets the migrations grant it the service's roles and make it NOINHERIT.
  */
-export async function createLoginRoleDatabase(prefix = "mr_login"): Promise<LoginRoleDatabase> {
+export async function createLoginRoleDatabase(
+  prefix = "mr_login",
+  options: {
+    /** The server, as its superuser (any database on it), when not the machine's shared one. */
+    serverUrl?: string;
+    adminPoolSize?: number;
+    /** false: leave the migrations to the code under test (`migrate`), connecting as the login role. */
+    migrate?: boolean;
+  } = {},
+): Promise<LoginRoleDatabase> {
+  const serverUrl = options.serverUrl ?? POSTGRES_URL;
   const suffix = randomBytes(5).toString("hex");
   const name = `${prefix}_${suffix}`;
   const login = `${prefix}_role_${suffix}`;
   const password = randomBytes(16).toString("hex");
   const asSuperuser = async (statement: string) => {
-    const c = new pg.Client({ connectionString: POSTGRES_URL });
+    const c = new pg.Client({ connectionString: serverUrl });
     await c.connect();
     try {
       await c.query(statement);
@@ -44,19 +58,21 @@ export async function createLoginRoleDatabase(prefix = "mr_login"): Promise<Logi
   }
   await asSuperuser(`GRANT market_reports_tenant, market_reports_worker, market_reports_system TO ${login} WITH ADMIN OPTION`);
   await asSuperuser(`CREATE DATABASE ${name} OWNER ${login}`);
-  const url = new URL(POSTGRES_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const adminUrl = url.toString();
   url.username = login;
   url.password = password;
   const handle = await connectDatabase({ databaseUrl: url.toString(), poolSize: 4 });
-  await migrateToLatest(handle);
-  const admin = await connectDatabase({ databaseUrl: adminUrl, poolSize: 2 });
+  if (options.migrate !== false) await migrateToLatest(handle);
+  const admin = await connectDatabase({ databaseUrl: adminUrl, poolSize: options.adminPoolSize ?? 2 });
   return {
     handle,
     admin,
+    name,
     login,
     url: url.toString(),
+    adminUrl,
     asSuperuser,
     async drop() {
       await handle.close();

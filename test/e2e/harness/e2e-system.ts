@@ -7,7 +7,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../src/db/database.js";
 import { findChromium } from "../../../src/pdf/find-chromium.js";
 import { FINAL_RUN_STATUSES } from "../../../src/db/enums.js";
-import { createTestDatabase, type TestDatabase } from "../../support/database.js";
+import { createLoginRoleDatabase, type LoginRoleDatabase } from "../../support/login-role-database.js";
 import { AMQP_URL } from "../../support/services.js";
 import { unusedPorts } from "../../support/unused-port.js";
 import { waitUntil } from "../../support/wait-until.js";
@@ -59,7 +59,8 @@ export interface E2eSystemOptions {
 export interface E2eSystem {
   name: string;
   logDir: string;
-  database: TestDatabase;
+  /** `url` is the processes' login role; `admin` the superuser connection `db` is. */
+  database: LoginRoleDatabase;
   /** The scenario's own server, when `postgres: "own"`. */
   postgresServer: PostgresServer | undefined;
   db: Kysely<Database>;
@@ -119,7 +120,9 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
 
     const postgresServer = options.postgres === "own" ? await startPostgresServer(logDir) : undefined;
     if (postgresServer) cleanups.push(() => postgresServer.remove());
-    const database = await createTestDatabase("mr_e2e", 5, postgresServer?.url);
+    // The processes connect as a login role of their own, as a deployment does (production refuses
+    // a superuser); the scenario seeds and checks as the superuser, which sees every account.
+    const database = await createLoginRoleDatabase("mr_e2e", { serverUrl: postgresServer?.url, adminPoolSize: 5 });
     cleanups.push(() => database.drop());
     const smtp = await startSmtpRecorder();
     cleanups.push(() => withTimeout(smtp.close(), 5_000));
@@ -128,7 +131,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
     const simplyrets = options.listings === "fake-simplyrets" ? await startFakeSimplyRets() : undefined;
     if (simplyrets) cleanups.push(() => simplyrets.close());
 
-    const seed = await seedSchedules(database.handle.db, { accounts: options.accounts, schedules: options.schedules, ...options.seed });
+    const seed = await seedSchedules(database.admin.db, { accounts: options.accounts, schedules: options.schedules, ...options.seed });
 
     const workerCount = options.workers ?? 2;
     // Chosen together: one at a time, the OS can hand back a port it has just released.
@@ -192,7 +195,7 @@ export async function startE2eSystem(options: E2eSystemOptions): Promise<E2eSyst
       what: `the workers do not consume ${broker.topology.jobsQueue}; see ${logDir}`,
     });
 
-    const db = database.handle.db;
+    const db = database.admin.db;
     const scheduleIds = seed.schedules.map((s) => s.id);
     const progress = async () => {
       const { rows } = await sql<{ status: string; n: number }>`
