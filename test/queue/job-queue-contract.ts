@@ -227,11 +227,8 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
       expect(peak).toBe(3);
     });
 
-    it("starts a waiting priority job before a backlog of ordinary ones", async () => {
-      const backlog = Array.from({ length: 30 }, () => sampleJob());
-      const urgent = sampleJob();
-      await h.queue.publish(backlog);
-      expect((await h.queue.publish([urgent], { priority: true })).confirmed).toEqual([urgent.run_id]);
+    /** Consumes `count` jobs one at a time (5 ms each), in the order the queue starts them. */
+    async function handleOneAtATime(count: number): Promise<string[]> {
       const handled: string[] = [];
       const consumer = await h.queue.consume(
         async (job) => {
@@ -240,8 +237,17 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
         },
         { prefetch: 1 },
       );
-      await vi.waitFor(() => expect(handled).toHaveLength(31), DELIVERY_WAIT);
+      await vi.waitFor(() => expect(handled).toHaveLength(count), DELIVERY_WAIT);
       await consumer.stop();
+      return handled;
+    }
+
+    it("starts a waiting priority job before a backlog of ordinary ones", async () => {
+      const backlog = Array.from({ length: 30 }, () => sampleJob());
+      const urgent = sampleJob();
+      await h.queue.publish(backlog);
+      expect((await h.queue.publish([urgent], { priority: true })).confirmed).toEqual([urgent.run_id]);
+      const handled = await handleOneAtATime(31);
       // At most the ordinary job already in hand when the priority one arrived goes first.
       expect(handled.indexOf(urgent.run_id)).toBeLessThanOrEqual(1);
       expect(new Set(handled).size).toBe(31);
@@ -252,16 +258,7 @@ export function describeJobQueueContract(name: string, createHarness: () => Prom
       const ordinary = Array.from({ length: 4 }, () => sampleJob());
       await h.queue.publish(ordinary);
       await h.queue.publish(flood, { priority: true });
-      const handled: string[] = [];
-      const consumer = await h.queue.consume(
-        async (job) => {
-          handled.push(job.run_id);
-          await sleep(5);
-        },
-        { prefetch: 1 },
-      );
-      await vi.waitFor(() => expect(handled).toHaveLength(34), DELIVERY_WAIT);
-      await consumer.stop();
+      const handled = await handleOneAtATime(34);
       const isOrdinary = new Set(ordinary.map((j) => j.run_id));
       const lastOrdinary = Math.max(...handled.flatMap((id, i) => (isOrdinary.has(id) ? [i] : [])));
       // Every ordinary job started while priority ones still waited, one after each
