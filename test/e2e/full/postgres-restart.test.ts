@@ -49,7 +49,9 @@ describe.skipIf(!up)("e2e fault 8: Postgres restarted", () => {
     expect(fault.readyz).toContain(503);
     expect(fault.readyz.indexOf(503)).toBeLessThan(fault.readyz.lastIndexOf(200));
     expect(fault.readyz[fault.readyz.length - 1]).toBe(200);
-    expect(fault.manual.status).toBe("queued");
+    // Published: `queued`, or already moved on by an idle worker before the API read it back
+    // (never `pending`, which would mean the broker did not take it).
+    expect(["queued", "running", "completed"]).toContain(fault.manual.status);
     expect(report.violations).toEqual([]);
     expect(report.runs).toBe(FULL.schedules);
     expect(report.duplicates).toBe(0);
