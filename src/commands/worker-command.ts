@@ -7,7 +7,7 @@ import { onShutdownSignal } from "./shutdown.js";
 import { createLogger } from "../log/logger.js";
 import { createJobQueue } from "../queue/select-job-queue.js";
 import { createObjectStore } from "../storage/select-object-store.js";
-import { JOBS_PER_PRINT_SLOT, startWorker } from "../worker/start-worker.js";
+import { jobsHeld, startWorker } from "../worker/start-worker.js";
 
 const HELP = `Usage: market-reports worker
 
@@ -34,7 +34,7 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   const logger = createLogger(env.LOG_LEVEL, "market-reports-worker");
   // A connection for each job held (each uses one at a time, a message being handed to the relay
   // included), and two to spare: dead-lettered runs marked failed, the check that waits out an outage.
-  const handle = await openDatabase(env, logger, { poolSize: env.WORKER_CONCURRENCY * JOBS_PER_PRINT_SLOT + 2, applicationName: "market-reports-worker" });
+  const handle = await openDatabase(env, logger, { poolSize: jobsHeld(env.WORKER_CONCURRENCY) + 2, applicationName: "market-reports-worker" });
   await assertLoginRoleFailsClosed(handle, logger, env);
   const queue = await createJobQueue(env, logger);
   const store = createObjectStore(env);

@@ -144,11 +144,11 @@ export const envSchema = z
     SEND_TEST_PER_SCHEDULE_PER_HOUR: intFrom(1, 1_000_000, 10),
     SEND_TEST_PER_ACCOUNT_PER_HOUR: intFrom(1, 1_000_000, 30),
     TICK_FAIR_SHARE: intFrom(0, 1_000_000, 10),
-    // Every pool's and the API's protection against slow, aborted and greedy clients (README:
-    // Configuration); 0 turns a timeout or a rate limit off.
     // Production refuses a superuser or BYPASSRLS login (row-level security does not apply to it)
     // unless this says the operator accepts that.
     DATABASE_ALLOW_SUPERUSER: boolFrom(false),
+    // Every pool's and the API's protection against slow, aborted and greedy clients (README:
+    // Configuration); 0 turns a timeout or a rate limit off.
     DATABASE_POOL_WAIT_MS: intFrom(100, 60_000, DATABASE_DEFAULTS.poolWaitMs),
     DATABASE_STATEMENT_TIMEOUT_MS: intFrom(0, 86_400_000, DATABASE_DEFAULTS.statementTimeoutMs),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: intFrom(0, 86_400_000, DATABASE_DEFAULTS.idleInTransactionTimeoutMs),

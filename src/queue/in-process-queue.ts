@@ -21,8 +21,9 @@ import type { ReportJob } from "./report-job.js";
  * The embedded queue for `npm start` without RabbitMQ: the same contract (validation on both
  * sides, delayed retries, dead letters) held in memory. Messages travel as JSON text, so a handler
  * gets its own parsed copy exactly as it would from the broker. Two lanes, as on the broker: a
- * free consumer slot takes a priority job before an ordinary one, within PRIORITY_STREAK in a row. What is queued when the process
- * exits is gone; the runs stay `queued` in the database.
+ * free consumer slot takes a priority job before an ordinary one, within PRIORITY_STREAK in a row
+ * (lane-turns.ts). What is queued when the process exits is gone; the runs stay `queued` in the
+ * database.
  */
 export interface InProcessQueue extends JobQueue {
   /** Enqueues a body as-is, skipping publish-side validation (a foreign or corrupt message). */

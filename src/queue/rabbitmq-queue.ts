@@ -247,10 +247,11 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Ra
 
     // One consumer per lane and at most `prefetch` handlers running: a free slot goes to a waiting
     // priority job first, within PRIORITY_STREAK in a row (lane-turns.ts). (Quorum queues have no
-    // channel-wide prefetch, so the choice is made here.) The priority consumer holds twice `prefetch`, so that while its lane has a backlog a
-    // next priority job is already in hand whenever a slot frees — the broker refills a consumer
-    // only after an ack, and the slot would otherwise go to an ordinary job meanwhile. Jobs can
-    // wait here while the slots are busy; stop() gives those back to the broker.
+    // channel-wide prefetch, so the choice is made here.) The priority consumer holds twice
+    // `prefetch`, so that while its lane has a backlog a next priority job is already in hand
+    // whenever a slot frees — the broker refills a consumer only after an ack, and the slot would
+    // otherwise go to an ordinary job meanwhile. Jobs can wait here while the slots are busy;
+    // stop() gives those back to the broker.
     const waiting: { priority: ConsumeMessage[]; ordinary: ConsumeMessage[] } = { priority: [], ordinary: [] };
     const nextJob = createLaneTurns();
     const start = () => {

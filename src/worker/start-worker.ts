@@ -19,7 +19,12 @@ import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics.js";
  * outside Chromium (its run started, the PDF uploaded, the emails sent); holding a second job per
  * print slot hands Chromium the next report meanwhile instead of letting it idle.
  */
-export const JOBS_PER_PRINT_SLOT = 2;
+const JOBS_PER_PRINT_SLOT = 2;
+
+/** Jobs a worker printing `concurrency` reports at once holds (its queue prefetch). */
+export function jobsHeld(concurrency: number): number {
+  return concurrency * JOBS_PER_PRINT_SLOT;
+}
 
 /** Longest a job is held while the database is unreachable; well inside the worker's drain on SIGTERM. */
 export const DATABASE_HOLD_MS = 30_000;
@@ -95,7 +100,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }
     },
     {
-      prefetch: concurrency * JOBS_PER_PRINT_SLOT,
+      prefetch: jobsHeld(concurrency),
       maxAttempts: options.maxAttempts ?? env.WORKER_MAX_ATTEMPTS,
       onDeadLetter: async ({ job, reason, runId }) => {
         logger.warn({ runId, reason }, "job dead-lettered");
@@ -103,7 +108,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       },
     },
   );
-  logger.info({ concurrency, jobsHeld: concurrency * JOBS_PER_PRINT_SLOT, pdf: Boolean(pdf), mail: mail.provider }, "worker consuming report jobs");
+  logger.info({ concurrency, jobsHeld: jobsHeld(concurrency), pdf: Boolean(pdf), mail: mail.provider }, "worker consuming report jobs");
 
   return {
     consumer,

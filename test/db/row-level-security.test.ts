@@ -8,10 +8,10 @@ import { withSystem, withTenant, withWorkerSession, withWorkerTenant } from "../
 import type { Database } from "../../src/db/database.js";
 import { createLoginRoleDatabase, type LoginRoleDatabase } from "../support/login-role-database.js";
 import { postgresUp } from "../support/services.js";
+import { seedTwoAccounts, TENANT_TABLES, type TwoAccounts } from "../support/rls-fixture.js";
 
 /** What the api and worker check the login role under in a deployment. */
 const PRODUCTION = { ENVIRONMENT: "production", DATABASE_ALLOW_SUPERUSER: false } as const;
-import { seedTwoAccounts, TENANT_TABLES, type TwoAccounts } from "../support/rls-fixture.js";
 
 const up = await postgresUp();
 

@@ -5,8 +5,6 @@ import { migrateToLatest } from "../../src/db/migrate.js";
 import { POSTGRES_URL } from "./services.js";
 
 export interface LoginRoleDatabase {
-  /** The database's name. */
-  name: string;
   /** Connected as `login`, a non-superuser that owns the database and ran its migrations. */
   handle: DatabaseHandle;
   /** The same database as the test cluster's superuser (bypasses row-level security): for seeding. */
@@ -69,7 +67,6 @@ export async function createLoginRoleDatabase(
   return {
     handle,
     admin,
-    name,
     login,
     url: url.toString(),
     adminUrl,

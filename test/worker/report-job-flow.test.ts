@@ -11,6 +11,7 @@ import { createSampleMarketSource } from "../../src/listings/sample-market.js";
 import { jobForRun } from "../../src/runs/run-job.js";
 import { createManualRun } from "../../src/runs/manual-run.js";
 import { findChromium } from "../../src/pdf/find-chromium.js";
+import { reportObjectKey } from "../../src/storage/report-keys.js";
 import { insertSchedule } from "../support/schedules.js";
 import { startWorkerFixture, waitForDeadLetters, waitForFinalRun, type WorkerFixture } from "../support/worker-fixture.js";
 import { postgresUp, rabbitUp } from "../support/services.js";
@@ -71,7 +72,7 @@ describe.skipIf(!up || !chromium)("report jobs end to end through the worker (Po
       for (const figure of headline) expect(text).toContain(figure.value);
       // One object per report: the HTML is stored only where no PDF can be made.
       expect(report.html_key).toBeNull();
-      expect(await fx.s3.getObject(`reports/${fx.accountId}/${scheduleId}/${queued.id}.html`)).toBeUndefined();
+      expect(await fx.s3.getObject(reportObjectKey(fx.accountId, scheduleId, queued.id, "html"))).toBeUndefined();
 
       expect(fx.smtp.received.map((m) => m.to).sort()).toEqual([["ana@example.com"], ["ben@example.com"]]);
       const log = await fx.db.selectFrom("email_log").selectAll().where("run_id", "=", queued.id).execute();
