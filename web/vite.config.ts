@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type HtmlTagDescriptor, type Plugin } from "vite";
 
@@ -36,11 +38,35 @@ function preloadFromHtml(module: string): Plugin {
   };
 }
 
+/**
+ * Writes a brotli (.br) and a gzip (.gz) copy beside each script and stylesheet, for the api to
+ * send browsers that accept them (src/api/http/web-assets.ts): compressed once, at the strongest
+ * settings, rather than on every request. A copy no smaller than its file is not written.
+ */
+function precompress(): Plugin {
+  return {
+    name: "precompress",
+    apply: "build",
+    async writeBundle(options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (!/\.(js|css)$/.test(file.fileName)) continue;
+        const bytes = Buffer.from(file.type === "chunk" ? file.code : file.source);
+        const target = path.join(options.dir!, file.fileName);
+        const copies = {
+          ".br": brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+          ".gz": gzipSync(bytes, { level: 9 }),
+        };
+        for (const [suffix, copy] of Object.entries(copies)) if (copy.length < bytes.length) await writeFile(target + suffix, copy);
+      }
+    },
+  };
+}
+
 /** The browser app: web/ in, dist/web/ out (served by the api at /). */
 export default defineConfig({
   root: here,
   base: "/",
-  plugins: [react(), preloadFromHtml(path.join(here, "src/render-app.tsx"))],
+  plugins: [react(), preloadFromHtml(path.join(here, "src/render-app.tsx")), precompress()],
   build: {
     outDir: path.resolve(here, "../dist/web"),
     emptyOutDir: true,

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -121,10 +121,13 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     const html = await res.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
-    const js = await fetch(`${base}${asset}`);
+    const js = await fetch(`${base}${asset}`, { headers: { "accept-encoding": "br, gzip" } });
     expect(js.status).toBe(200);
     expect(js.headers.get("cache-control")).toContain("immutable");
     expect(js.headers.get("cache-control")).toContain("max-age=31536000");
+    // The build's brotli copy, which fetch undoes: the same script as the file on disk.
+    expect(js.headers.get("content-encoding")).toBe("br");
+    expect(await js.text()).toBe(await readFile(path.join(webDir, asset!), "utf8"));
   });
 
   it("protected pages redirect to sign-in; a wrong key is refused beside the field", async () => {

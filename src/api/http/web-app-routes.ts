@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import express, { Router, type Request, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { APP_ROOT } from "../../config/app-root.js";
 import { SCHEDULES_PAGE_FIRST_REQUESTS } from "./first-page-requests.js";
+import { webAssetsHandler } from "./web-assets.js";
 
 /** Where `vite build` puts the browser app (npm run build). */
 export const WEB_APP_DIR = path.join(APP_ROOT, "dist/web");
@@ -42,18 +43,12 @@ function securityHeaders(res: Response): void {
 
 /**
  * Serves the built browser app (`vite build` into dist/web): content-hashed files under /assets/
- * are cached for a year, index.html never, so a deploy is picked up on the next navigation.
+ * (compressed, from memory: web-assets.ts) are cached for a year, index.html never, so a deploy
+ * is picked up on the next navigation.
  */
 export function webAppRoutes(dir: string = WEB_APP_DIR, options: { hasSession?: (req: Request) => boolean } = {}): Router {
   const routes = Router();
-  routes.use(
-    "/assets",
-    (_req, res, next) => {
-      securityHeaders(res);
-      next();
-    },
-    express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, fallthrough: false }),
-  );
+  routes.use("/assets", webAssetsHandler(path.join(dir, "assets"), securityHeaders));
   const index = path.join(dir, "index.html");
   routes.get(APP_ROUTES, (req, res) => {
     securityHeaders(res);
