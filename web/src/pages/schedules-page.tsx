@@ -109,7 +109,7 @@ export function SchedulesPage() {
               {schedules.map((s) => {
                 const active = overrides[s.id] ?? s.active;
                 return (
-                  <tr key={s.id} data-schedule-id={s.id}>
+                  <tr key={s.id}>
                     <td>
                       {rowLink(`/schedules/${s.id}`, s.name)}
                       <br />
