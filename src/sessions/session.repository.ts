@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { hashApiKey, looksLikeApiKey } from "../accounts/api-key.js";
 import type { Database } from "../db/database.js";
 import { withSystem } from "../db/tenant.js";
@@ -59,29 +59,18 @@ export async function startSession(db: Kysely<Database>, apiKey: string, now = n
 
 /**
  * The account behind a session cookie, or undefined when the session is unknown, ended, idle past
- * its limit, past its absolute expiry, or its API key has been revoked since sign-in.
+ * its limit, past its absolute expiry, or its API key has been revoked since sign-in. A use is
+ * recorded (pushing the idle expiry back) at most once a TOUCH_EVERY_MS. One statement through
+ * market_reports_session_account (migration 0009), which runs as the system role: it starts every
+ * request a signed-in browser makes, so it takes no transaction of its own.
  */
 export async function findSessionAccount(db: Kysely<Database>, token: string, now = new Date()): Promise<SessionAccount | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  return withSystem(db, async (trx) => {
-    const row = await trx
-      .selectFrom("sessions as s")
-      .innerJoin("api_keys as k", "k.id", "s.api_key_id")
-      .innerJoin("accounts as a", "a.id", "s.account_id")
-      .select(["s.id", "s.account_id", "a.name", "s.last_seen_at", "s.expires_at"])
-      .where("s.token_hash", "=", hashToken(token))
-      .where("s.ended_at", "is", null)
-      .where("s.idle_expires_at", ">", now)
-      .where("s.expires_at", ">", now)
-      .where("k.revoked_at", "is", null)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    if (now.getTime() - new Date(row.last_seen_at).getTime() >= TOUCH_EVERY_MS) {
-      const idle = Math.min(now.getTime() + SESSION_IDLE_MS, new Date(row.expires_at).getTime());
-      await trx.updateTable("sessions").set({ last_seen_at: now, idle_expires_at: new Date(idle) }).where("id", "=", row.id).execute();
-    }
-    return { accountId: row.account_id, accountName: row.name };
-  });
+  const { rows } = await sql<{ account_id: string; account_name: string }>`
+    select account_id, account_name from market_reports_session_account(
+      ${hashToken(token)}, ${now}, ${`${SESSION_IDLE_MS} milliseconds`}::interval, ${`${TOUCH_EVERY_MS} milliseconds`}::interval)`.execute(db);
+  const row = rows[0];
+  return row ? { accountId: row.account_id, accountName: row.account_name } : undefined;
 }
 
 /** Sign-out: the session stops working at once. Unknown tokens are ignored. */

@@ -6,6 +6,7 @@ import { connectDatabase } from "../../src/db/connect.js";
 import { assertLoginRoleFailsClosed, LoginRoleError } from "../../src/db/login-role.js";
 import { withSystem, withTenant, withWorkerSession, withWorkerTenant } from "../../src/db/tenant.js";
 import type { Database } from "../../src/db/database.js";
+import { endSession, findSessionAccount, startSession } from "../../src/sessions/session.repository.js";
 import { createLoginRoleDatabase, type LoginRoleDatabase } from "../support/login-role-database.js";
 import { postgresUp } from "../support/services.js";
 import { seedTwoAccounts, TENANT_TABLES, type TwoAccounts } from "../support/rls-fixture.js";
@@ -133,6 +134,17 @@ describe.skipIf(!up)("row-level security on real Postgres, connected as a non-su
     expect(await findAccountByApiKey(db(), apiKey)).toBeUndefined();
     await expect(
       withTenant(db(), fx.a, (trx) => sql`select * from market_reports_api_key_account('x')`.execute(trx)),
+    ).rejects.toThrow(/permission denied/);
+  });
+
+  it("a browser session's account is found by its token's hash through the system role's lookup function, outside any transaction; the tenant role may not call it", async () => {
+    const { account, apiKey } = await createAccount(ldb.admin.db, "Session Lookup Realty");
+    const session = (await startSession(db(), apiKey))!;
+    expect(await findSessionAccount(db(), session.token)).toEqual({ accountId: account.id, accountName: "Session Lookup Realty" });
+    await endSession(db(), session.token);
+    expect(await findSessionAccount(db(), session.token)).toBeUndefined();
+    await expect(
+      withTenant(db(), fx.a, (trx) => sql`select * from market_reports_session_account('x', now(), interval '1 hour', interval '1 minute')`.execute(trx)),
     ).rejects.toThrow(/permission denied/);
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type DatabaseHandle } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { withTenant } from "../../src/db/tenant.js";
+import { endSession, findSessionAccount, startSession } from "../../src/sessions/session.repository.js";
 import { SEED_CREATE_BODY, startTestApi, type TestApi } from "../support/api.js";
 
 describe("embedded PGlite: same migrations, same API, same RLS", () => {
@@ -46,6 +47,13 @@ describe("embedded PGlite: same migrations, same API, same RLS", () => {
     await expect(
       withTenant(handle.db, api.accountA.id, (trx) => trx.insertInto("email_suppressions").values({ account_id: api.accountB.id, email: "z@example.com" }).execute()),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it("signs a browser in: the session is found through its lookup function, and ends at sign-out", async () => {
+    const session = (await startSession(handle.db, api.accountA.apiKey))!;
+    expect((await findSessionAccount(handle.db, session.token))?.accountId).toBe(api.accountA.id);
+    await endSession(handle.db, session.token);
+    expect(await findSessionAccount(handle.db, session.token)).toBeUndefined();
   });
 
   it("a second migrate is a no-op and data survives a reopen of the directory", async () => {
