@@ -82,12 +82,14 @@ export function webAssetsHandler(dir: string, setSecurityHeaders: (res: Response
       res.status(404).type("text/plain").send("No such file\n");
       return;
     }
-    // The name carries a hash of the content: the same name is the same bytes, for a year.
+    // The name carries a hash of the content: the same name is the same bytes, for a year. The
+    // ETag is weak as it stands for every encoding of them.
+    const etag = `W/"${name}"`;
     res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
-    res.setHeader("ETag", `"${name}"`);
+    res.setHeader("ETag", etag);
     res.setHeader("Vary", "Accept-Encoding");
     res.setHeader("Content-Type", asset.type);
-    if (req.headers["if-none-match"] === `"${name}"`) {
+    if (req.headers["if-none-match"]?.split(/\s*,\s*/).some((tag) => tag === etag || tag === `"${name}"`)) {
       res.status(304).end();
       return;
     }
