@@ -130,6 +130,21 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     expect(await js.text()).toBe(await readFile(path.join(webDir, asset!), "utf8"));
   });
 
+  it("says it is loading before its code has run, and why nothing comes when JavaScript is off", async () => {
+    const html = await (await fetch(`${base}/schedules`)).text();
+    expect(html).toMatch(/<div id="root"><p class="loading" role="status">Loading…<\/p><\/div>/);
+    expect(html).toMatch(/<noscript><p>Market Reports needs JavaScript[^<]*<\/p><\/noscript>/);
+    // With no script run, what the page paints is the shell; with them, the app replaces it.
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const plain = await noScript.newPage();
+      await plain.goto(`${base}/schedules`);
+      expect(await plain.getByRole("status").textContent()).toBe("Loading…");
+    } finally {
+      await noScript.close();
+    }
+  });
+
   it("protected pages redirect to sign-in; a wrong key is refused beside the field", async () => {
     await page.goto(`${base}/schedules`);
     await page.waitForURL(/\/sign-in\?next=%2Fschedules/);
@@ -144,6 +159,8 @@ describe.skipIf(!up || !existsSync(CHROMIUM))("web app in a browser", { timeout:
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${base}/schedules`);
     await page.getByText("No schedules yet").waitFor();
+    // The shell's "Loading…" went when the app rendered.
+    expect(await page.getByText("Loading…").count()).toBe(0);
     const cookies = await context.cookies();
     expect(cookies).toHaveLength(1);
     expect(cookies[0]).toMatchObject({ name: "mr_session", httpOnly: true, sameSite: "Strict" });
