@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type HtmlTagDescriptor, type Plugin } from "vite";
+import { ENCODED_COPIES } from "../src/api/http/web-assets.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -52,11 +53,11 @@ function precompress(): Plugin {
         if (!/\.(js|css)$/.test(file.fileName)) continue;
         const bytes = Buffer.from(file.type === "chunk" ? file.code : file.source);
         const target = path.join(options.dir!, file.fileName);
-        const copies = {
-          ".br": brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
-          ".gz": gzipSync(bytes, { level: 9 }),
-        };
-        for (const [suffix, copy] of Object.entries(copies)) if (copy.length < bytes.length) await writeFile(target + suffix, copy);
+        const copies = [
+          [ENCODED_COPIES.br, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } })],
+          [ENCODED_COPIES.gzip, gzipSync(bytes, { level: 9 })],
+        ] as const;
+        for (const [suffix, copy] of copies) if (copy.length < bytes.length) await writeFile(target + suffix, copy);
       }
     },
   };

@@ -2,22 +2,17 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { RequestHandler, Response } from "express";
 
-/** Content types of what `vite build` writes under assets/. */
-const CONTENT_TYPES: Record<string, string> = {
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".woff2": "font/woff2",
-};
-
-/** Suffixes of the compressed copies web/vite.config.ts writes beside a file, by encoding. */
-const ENCODED_COPIES = { br: ".br", gzip: ".gz" } as const;
+/**
+ * The compressed copies the build writes beside a file (web/vite.config.ts), by encoding, in the
+ * order they are preferred: brotli first where both are accepted, as browsers list gzip first
+ * though brotli is smaller.
+ */
+export const ENCODED_COPIES = { br: ".br", gzip: ".gz" } as const;
 type Encoding = keyof typeof ENCODED_COPIES;
-const ENCODING_PREFERENCE: Encoding[] = ["br", "gzip"];
+const ENCODINGS = Object.keys(ENCODED_COPIES) as Encoding[];
+const isEncodedCopy = (name: string) => Object.values(ENCODED_COPIES).some((suffix) => name.endsWith(suffix));
 
 interface Asset {
-  type: string;
   bytes: Buffer;
   encoded: Partial<Record<Encoding, Buffer>>;
 }
@@ -37,19 +32,18 @@ async function folderChangedAt(dir: string): Promise<number> {
 
 async function readAssets(dir: string): Promise<HeldAssets> {
   const changedAt = await folderChangedAt(dir);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const present = new Set(names);
-  const copies = new Set(Object.values(ENCODED_COPIES).flatMap((suffix) => names.filter((n) => n.endsWith(suffix))));
+  const names = new Set(await readdir(dir).catch(() => [] as string[]));
   const byName = new Map<string, Asset>();
   for (const name of names) {
-    if (copies.has(name)) continue;
+    if (isEncodedCopy(name)) continue;
     const bytes = await readFile(path.join(dir, name)).catch(() => undefined);
     if (!bytes) continue;
     const encoded: Asset["encoded"] = {};
-    for (const [encoding, suffix] of Object.entries(ENCODED_COPIES) as [Encoding, string][]) {
-      if (present.has(name + suffix)) encoded[encoding] = await readFile(path.join(dir, name + suffix));
+    for (const encoding of ENCODINGS) {
+      const copy = name + ENCODED_COPIES[encoding];
+      if (names.has(copy)) encoded[encoding] = await readFile(path.join(dir, copy));
     }
-    byName.set(name, { type: CONTENT_TYPES[path.extname(name)] ?? "application/octet-stream", bytes, encoded });
+    byName.set(name, { bytes, encoded });
   }
   return { byName, folderChangedAt: changedAt };
 }
@@ -83,21 +77,12 @@ export function webAssetsHandler(dir: string, setSecurityHeaders: (res: Response
       return;
     }
     // The name carries a hash of the content: the same name is the same bytes, for a year. The
-    // ETag is weak as it stands for every encoding of them.
-    const etag = `W/"${name}"`;
-    res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
-    res.setHeader("ETag", etag);
-    res.setHeader("Vary", "Accept-Encoding");
-    res.setHeader("Content-Type", asset.type);
-    if (req.headers["if-none-match"]?.split(/\s*,\s*/).some((tag) => tag === etag || tag === `"${name}"`)) {
-      res.status(304).end();
-      return;
-    }
-    // Brotli first where both are accepted: browsers list gzip first, though brotli is smaller.
-    const encoding = ENCODING_PREFERENCE.find((e) => asset.encoded[e] && req.acceptsEncodings(e) === e);
-    const body = encoding ? asset.encoded[encoding]! : asset.bytes;
-    if (encoding) res.setHeader("Content-Encoding", encoding);
-    res.setHeader("Content-Length", body.length);
-    res.end(req.method === "HEAD" ? undefined : body);
+    // ETag is weak as it stands for every encoding of them. res.send answers a matching
+    // If-None-Match with 304 and a HEAD without the body.
+    res.set({ "Cache-Control": "public, max-age=31536000, immutable", ETag: `W/"${name}"`, Vary: "Accept-Encoding" });
+    res.type(path.extname(name));
+    const encoding = ENCODINGS.find((e) => asset.encoded[e] && req.acceptsEncodings(e) === e);
+    if (encoding) res.set("Content-Encoding", encoding);
+    res.send(encoding ? asset.encoded[encoding] : asset.bytes);
   };
 }
